@@ -1,0 +1,16 @@
+package io.streamgate.api;
+
+import io.streamgate.platform.Component;
+import io.streamgate.platform.Platform;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The components of the {@code api} role, built from the platform's dependencies. */
+public final class ApiRole {
+    private ApiRole() {}
+
+    public static List<Component> components(Platform platform) {
+        List<Component> components = new ArrayList<>();
+        return components;
+    }
+}

@@ -1,0 +1,16 @@
+package io.streamgate.ingest;
+
+import io.streamgate.platform.Component;
+import io.streamgate.platform.Platform;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The components of the {@code ingest} role, built from the platform's dependencies. */
+public final class IngestRole {
+    private IngestRole() {}
+
+    public static List<Component> components(Platform platform) {
+        List<Component> components = new ArrayList<>();
+        return components;
+    }
+}

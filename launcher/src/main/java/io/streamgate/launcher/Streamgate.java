@@ -1,0 +1,204 @@
+package io.streamgate.launcher;
+
+import io.javalin.Javalin;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamgate.api.ApiRole;
+import io.streamgate.ingest.IngestRole;
+import io.streamgate.launcher.LaunchOptions.Role;
+import io.streamgate.platform.Component;
+import io.streamgate.platform.Platform;
+import io.streamgate.platform.config.Env;
+import io.streamgate.platform.config.Secrets;
+import io.streamgate.platform.db.Database;
+import io.streamgate.platform.db.DatabaseConfig;
+import io.streamgate.platform.health.Health;
+import io.streamgate.platform.http.HttpConfig;
+import io.streamgate.platform.http.HttpEdge;
+import io.streamgate.platform.http.SelfSignedKeystore;
+import io.streamgate.platform.kafka.EmbeddedKafka;
+import io.streamgate.platform.kafka.KafkaHealth;
+import io.streamgate.platform.kafka.KafkaSettings;
+import io.streamgate.platform.kafka.TopicAdmin;
+import io.streamgate.processors.ProcessorsRole;
+import io.streamgate.schemas.TopicSpec;
+import io.streamgate.schemas.Topics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Streamgate process: the chosen role's components on one HTTP server, with the
+ * embedded broker in dev. Built in-process by {@link Main} and by tests; {@link #close()}
+ * stops everything in reverse order (streams closed, producers flushed, broker stopped).
+ */
+public final class Streamgate implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Streamgate.class);
+
+    private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
+    private final LaunchOptions options;
+    private Platform platform;
+    private Javalin http;
+    private EmbeddedKafka broker;
+    private List<String> topicNames = List.of();
+
+    private Streamgate(LaunchOptions options) {
+        this.options = options;
+    }
+
+    /** Starts the role; on any failure, stops what was already started and rethrows. */
+    public static Streamgate start(LaunchOptions options, Map<String, String> environment) {
+        Streamgate s = new Streamgate(options);
+        try {
+            s.boot(environment);
+            return s;
+        } catch (RuntimeException | Error e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    private void boot(Map<String, String> environment) {
+        long t0 = System.nanoTime();
+        Map<String, String> values = new HashMap<>(environment);
+        values.putAll(options.envOverrides());
+        Env env = new Env(values);
+        Role role = options.role();
+        boolean dev = role == Role.DEV;
+        Path dataDir = options.dataDir(values);
+        if (dev && options.fresh()) wipe(dataDir);
+
+        Secrets secrets = dev ? Secrets.dev(env, dataDir.resolve("secrets.properties")) : Secrets.fromEnv(env);
+        HttpConfig httpConfig = HttpConfig.from(env);
+        DatabaseConfig dbConfig = DatabaseConfig.from(env, secrets);
+        int kafkaPort = env.integer("KAFKA_PORT", 9092, 0, 65535);
+        String bootstrap = dev ? null : env.required("KAFKA_BOOTSTRAP_SERVERS", "outside dev (e.g. kafka-1:9092,kafka-2:9092)");
+        String instanceId = env.string("STREAMGATE_INSTANCE_ID", UUID.randomUUID().toString().substring(0, 8));
+        env.validate();
+
+        if (options.tls()) {
+            Path keystore = dataDir.resolve("tls/keystore.p12");
+            String password = secrets.get("TLS_KEYSTORE_PASSWORD");
+            SelfSignedKeystore.ensure(keystore, password, "localhost");
+            httpConfig = httpConfig.withTls(keystore, password);
+        }
+        if (dev) {
+            broker = EmbeddedKafka.start(dataDir.resolve("kafka"), kafkaPort);
+            closeables.push(broker);
+            bootstrap = broker.bootstrapServers();
+        }
+        KafkaSettings kafka = new KafkaSettings(bootstrap, dataDir.resolve("streams"), instanceId, kafkaPassThrough(values));
+        topicNames = Topics.all().stream().map(TopicSpec::name).toList();
+        TopicAdmin.ensureTopics(kafka, Topics.all());
+
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        metrics.config().commonTags("role", role.name().toLowerCase(), "instance", instanceId);
+        Stream.of(new JvmMemoryMetrics(), new JvmGcMetrics(), new JvmThreadMetrics(), new ClassLoaderMetrics(),
+                new ProcessorMetrics(), new UptimeMetrics()).forEach(b -> b.bindTo(metrics));
+        closeables.push(metrics::close);
+
+        Database db = Database.start(dbConfig, metrics);
+        closeables.push(db);
+        Health health = new Health();
+        KafkaHealth kafkaHealth = new KafkaHealth(kafka);
+        closeables.push(kafkaHealth);
+        health.register("kafka", kafkaHealth::reachable);
+        health.register("postgres", db::ready);
+
+        platform = new Platform(env, secrets, kafka, db, metrics, health, httpConfig, Clock.systemUTC(), dataDir, dev);
+        List<Component> components = new ArrayList<>();
+        if (role.ingest()) components.addAll(IngestRole.components(platform));
+        if (role.processors()) components.addAll(ProcessorsRole.components(platform));
+        if (role.api()) components.addAll(ApiRole.components(platform));
+        env.validate();
+
+        http = HttpEdge.create(httpConfig, metrics, health, components);
+        closeables.push(http::stop);
+        for (Component component : components) {
+            component.start();
+            closeables.push(component);
+        }
+        http.start();
+        log.info("streamgate {} ready in {} ms", role.name().toLowerCase(), (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    public Platform platform() {
+        return platform;
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public String baseUrl() {
+        return (platform.http().tlsKeystore() == null ? "http" : "https") + "://localhost:" + port();
+    }
+
+    public String bootstrapServers() {
+        return platform.kafka().bootstrapServers();
+    }
+
+    /** A short banner for the terminal: where everything is. */
+    public String banner() {
+        String url = baseUrl();
+        return """
+
+                  Streamgate %s is ready
+                    HTTP       %s   (health %s/health/ready, metrics %s/metrics)
+                    Kafka      %s%s
+                    Postgres   %s
+                    Topics     %s
+                    Data       %s
+                """.formatted(options.role().name().toLowerCase(), url, url, url,
+                platform.kafka().bootstrapServers(), broker != null ? " (embedded)" : "",
+                platform.db().config().owner().display(), String.join(", ", topicNames), platform.dataDir());
+    }
+
+    @Override
+    public synchronized void close() {
+        while (!closeables.isEmpty()) {
+            AutoCloseable c = closeables.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.warn("error while stopping {}: {}", c, e.toString());
+            }
+        }
+    }
+
+    /** {@code KAFKA_CLIENT_<SETTING>} env vars become client settings (e.g. security.protocol). */
+    private static Map<String, String> kafkaPassThrough(Map<String, String> env) {
+        Map<String, String> extra = new HashMap<>();
+        env.forEach((k, v) -> {
+            if (k.startsWith("KAFKA_CLIENT_")) extra.put(k.substring(13).toLowerCase().replace('_', '.'), v);
+        });
+        return extra;
+    }
+
+    private static void wipe(Path dir) {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot wipe " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package io.streamgate.platform.http;
+
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.compression.Gzip;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamgate.platform.Component;
+import io.streamgate.platform.health.Health;
+import io.streamgate.schemas.Json;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The one HTTP server of a process, shared by ingest and api: CORS first, then the
+ * security headers, request ids, problem+json errors, compression, body limits, health and
+ * metrics; then each component's routes.
+ */
+public final class HttpEdge {
+    private static final Logger log = LoggerFactory.getLogger(HttpEdge.class);
+    private static final Logger accessLog = LoggerFactory.getLogger("http.access");
+    private static final String TIMER_ATTRIBUTE = "streamgate.timer";
+
+    private HttpEdge() {}
+
+    public static Javalin create(HttpConfig http, PrometheusMeterRegistry metrics, Health health, List<? extends Component> components) {
+        return Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.jsonMapper(new JavalinJackson(Json.mapper(), false));
+            config.http.maxRequestSize = http.maxBodyBytes();
+            config.http.prefer405over404 = true;
+            config.http.compressionStrategy = compression(http);
+            config.jetty.host = http.host();
+            config.jetty.port = http.port();
+            config.jetty.modifyServer(server -> server.setAttribute("org.eclipse.jetty.server.Request.maxFormContentSize", (int) http.maxBodyBytes()));
+            config.jetty.modifyHttpConfiguration(hc -> {
+                hc.setSendServerVersion(false);
+                hc.setSendXPoweredBy(false);
+            });
+            if (http.tlsKeystore() != null) configureTls(config, http);
+            cors(config, http);
+            edgeHandlers(config, metrics);
+            errors(config);
+            operations(config, metrics, health);
+            for (Component component : components) component.http(config);
+        });
+    }
+
+    private static CompressionStrategy compression(HttpConfig http) {
+        CompressionStrategy strategy = new CompressionStrategy(null, new Gzip(http.compressionLevel()));
+        strategy.setDefaultMinSizeForCompression(http.compressionMinBytes());
+        var excluded = new java.util.ArrayList<>(strategy.getExcludedMimeTypes());
+        excluded.add("text/event-stream");
+        strategy.setExcludedMimeTypes(excluded);
+        return strategy;
+    }
+
+    private static void cors(JavalinConfig config, HttpConfig http) {
+        if (http.corsAllowedOrigins().isEmpty()) return;
+        config.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
+            String first = http.corsAllowedOrigins().get(0);
+            String[] rest = http.corsAllowedOrigins().subList(1, http.corsAllowedOrigins().size()).toArray(String[]::new);
+            rule.allowHost(first, rest);
+            rule.allowCredentials = true;
+            rule.exposeHeader(RequestIds.HEADER);
+            rule.exposeHeader("ETag");
+            rule.exposeHeader("Retry-After");
+            rule.maxAge = 600;
+        }));
+    }
+
+    private static void edgeHandlers(JavalinConfig config, PrometheusMeterRegistry metrics) {
+        config.routes.before(ctx -> {
+            SecurityHeaders.apply(ctx);
+            MDC.put("request_id", RequestIds.assign(ctx));
+            ctx.attribute(TIMER_ATTRIBUTE, Timer.start(metrics));
+        });
+        config.requestLogger.http((ctx, ms) -> {
+            String route = ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path;
+            Timer.Sample sample = ctx.attribute(TIMER_ATTRIBUTE);
+            if (sample != null) {
+                sample.stop(Timer.builder("http.server.requests")
+                        .tag("method", ctx.method().name())
+                        .tag("route", route)
+                        .tag("status", Integer.toString(ctx.statusCode()))
+                        .publishPercentileHistogram()
+                        .register(metrics));
+            }
+            accessLog.info("{} {} {} {}ms route={}", ctx.method().name(), ctx.path(), ctx.statusCode(), Math.round(ms), route);
+            MDC.remove("request_id");
+        });
+    }
+
+    private static void errors(JavalinConfig config) {
+        config.routes.exception(ProblemException.class, (e, ctx) -> {
+            e.headers().forEach(ctx::header);
+            problem(ctx, e.status(), e.type(), e.title(), e.getMessage(), e.extensions());
+        });
+        config.routes.exception(HttpResponseException.class, (e, ctx) -> {
+            int status = e.getStatus();
+            problem(ctx, status, slug(status), reason(status), e.getMessage(), Map.of());
+        });
+        config.routes.exception(Exception.class, (e, ctx) -> {
+            log.error("unhandled error on {} {}", ctx.method().name(), ctx.path(), e);
+            problem(ctx, 500, "internal_error", "Internal Server Error",
+                    "an unexpected error occurred; quote the request id when reporting it", Map.of());
+        });
+        // Statuses set without an exception (404 for unknown paths, 405, Jetty-level errors)
+        // get a problem body too, unless the handler already wrote one.
+        for (int status : new int[] {400, 404, 405, 406, 413, 414, 415, 431, 500, 503}) {
+            config.routes.error(status, ctx -> {
+                if (ctx.result() == null || ctx.result().isEmpty()) {
+                    problem(ctx, status, slug(status), reason(status), defaultDetail(status, ctx), Map.of());
+                }
+            });
+        }
+    }
+
+    private static void operations(JavalinConfig config, PrometheusMeterRegistry metrics, Health health) {
+        config.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "up")));
+        config.routes.get("/health/ready", ctx -> {
+            Map<String, Boolean> checks = health.evaluate();
+            boolean ready = checks.values().stream().allMatch(Boolean::booleanValue);
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("status", ready ? "ready" : "not_ready");
+            Map<String, String> named = new LinkedHashMap<>();
+            checks.forEach((name, ok) -> named.put(name, ok ? "up" : "down"));
+            body.put("checks", named);
+            ctx.status(ready ? 200 : 503).json(body);
+        });
+        config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+    }
+
+    /** Writes a problem+json body; used by the edge and by handlers that answer directly. */
+    public static void problem(Context ctx, int status, String type, String title, String detail, Map<String, Object> extensions) {
+        SecurityHeaders.apply(ctx);
+        ctx.status(status);
+        ctx.contentType(Problem.CONTENT_TYPE);
+        ctx.result(Json.mapper().valueToTree(new Problem(type, title, status, detail, RequestIds.of(ctx), extensions)).toString());
+    }
+
+    private static String defaultDetail(int status, Context ctx) {
+        return switch (status) {
+            case 404 -> "no resource at " + ctx.path();
+            case 405 -> ctx.method().name() + " is not allowed on " + ctx.path();
+            case 413 -> "the request body is larger than this endpoint accepts";
+            case 415 -> "the request content type is not supported here";
+            default -> reason(status);
+        };
+    }
+
+    static String reason(int status) {
+        var s = io.javalin.http.HttpStatus.forStatus(status);
+        return s == io.javalin.http.HttpStatus.UNKNOWN ? "Error" : s.getMessage();
+    }
+
+    static String slug(int status) {
+        return switch (status) {
+            case 400 -> "bad_request";
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 406 -> "not_acceptable";
+            case 409 -> "conflict";
+            case 412 -> "precondition_failed";
+            case 413 -> "payload_too_large";
+            case 415 -> "unsupported_media_type";
+            case 422 -> "validation_failed";
+            case 429 -> "rate_limited";
+            case 503 -> "unavailable";
+            default -> status >= 500 ? "internal_error" : "http_" + status;
+        };
+    }
+
+    private static void configureTls(JavalinConfig config, HttpConfig http) {
+        config.jetty.addConnector((server, httpConfiguration) -> {
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStorePath(http.tlsKeystore().toString());
+            ssl.setKeyStorePassword(http.tlsKeystorePassword());
+            ssl.setKeyStoreType("PKCS12");
+            var httpsConfig = new org.eclipse.jetty.server.HttpConfiguration(httpConfiguration);
+            httpsConfig.addCustomizer(new org.eclipse.jetty.server.SecureRequestCustomizer(false));
+            ServerConnector connector = new ServerConnector(server, ssl, new HttpConnectionFactory(httpsConfig));
+            connector.setHost(http.host());
+            connector.setPort(http.port());
+            return connector;
+        });
+        // TLS only: the plain connector Javalin adds by default listens on an unused port of loopback.
+        config.jetty.port = 0;
+        config.jetty.host = "127.0.0.1";
+    }
+}

@@ -1,0 +1,27 @@
+package io.streamgate.platform.http;
+
+import io.javalin.http.Context;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** {@code X-Request-Id}: accepted from the caller when well-formed, else generated; always echoed. */
+public final class RequestIds {
+    public static final String HEADER = "X-Request-Id";
+    public static final String ATTRIBUTE = "streamgate.request_id";
+    private static final Pattern ACCEPTED = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    private RequestIds() {}
+
+    static String assign(Context ctx) {
+        String given = ctx.header(HEADER);
+        String id = given != null && ACCEPTED.matcher(given).matches() ? given : UUID.randomUUID().toString();
+        ctx.attribute(ATTRIBUTE, id);
+        ctx.header(HEADER, id);
+        return id;
+    }
+
+    public static String of(Context ctx) {
+        String id = ctx.attribute(ATTRIBUTE);
+        return id != null ? id : assign(ctx);
+    }
+}

@@ -1,0 +1,16 @@
+package io.streamgate.processors;
+
+import io.streamgate.platform.Component;
+import io.streamgate.platform.Platform;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The components of the {@code processors} role, built from the platform's dependencies. */
+public final class ProcessorsRole {
+    private ProcessorsRole() {}
+
+    public static List<Component> components(Platform platform) {
+        List<Component> components = new ArrayList<>();
+        return components;
+    }
+}
