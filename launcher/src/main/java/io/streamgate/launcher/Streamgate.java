@@ -14,6 +14,9 @@ import io.streamgate.ingest.IngestRole;
 import io.streamgate.launcher.LaunchOptions.Role;
 import io.streamgate.platform.Component;
 import io.streamgate.platform.Platform;
+import io.streamgate.platform.auth.AccessTokens;
+import io.streamgate.platform.auth.Authenticator;
+import io.streamgate.platform.auth.JwtConfig;
 import io.streamgate.platform.config.Env;
 import io.streamgate.platform.config.Secrets;
 import io.streamgate.platform.db.Database;
@@ -89,6 +92,7 @@ public final class Streamgate implements AutoCloseable {
         Secrets secrets = dev ? Secrets.dev(env, dataDir.resolve("secrets.properties")) : Secrets.fromEnv(env);
         HttpConfig httpConfig = HttpConfig.from(env);
         DatabaseConfig dbConfig = DatabaseConfig.from(env, secrets);
+        JwtConfig jwtConfig = JwtConfig.from(env, secrets);
         int kafkaPort = env.integer("KAFKA_PORT", 9092, 0, 65535);
         String bootstrap = dev ? null : env.required("KAFKA_BOOTSTRAP_SERVERS", "outside dev (e.g. kafka-1:9092,kafka-2:9092)");
         String instanceId = env.string("STREAMGATE_INSTANCE_ID", UUID.randomUUID().toString().substring(0, 8));
@@ -123,7 +127,8 @@ public final class Streamgate implements AutoCloseable {
         health.register("kafka", kafkaHealth::reachable);
         health.register("postgres", db::ready);
 
-        platform = new Platform(env, secrets, kafka, db, metrics, health, httpConfig, Clock.systemUTC(), dataDir, dev);
+        platform = new Platform(env, secrets, kafka, db, metrics, health, httpConfig,
+                new Authenticator(new AccessTokens(jwtConfig, Clock.systemUTC())), Clock.systemUTC(), dataDir, dev);
         List<Component> components = new ArrayList<>();
         if (role.ingest()) components.addAll(IngestRole.components(platform));
         if (role.processors()) components.addAll(ProcessorsRole.components(platform));

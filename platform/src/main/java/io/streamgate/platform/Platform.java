@@ -1,6 +1,7 @@
 package io.streamgate.platform;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamgate.platform.auth.Authenticator;
 import io.streamgate.platform.config.Env;
 import io.streamgate.platform.config.Secrets;
 import io.streamgate.platform.db.Database;
@@ -17,6 +18,7 @@ import java.time.Clock;
  *
  * @param dev true when running the embedded default (generated secrets, embedded broker)
  * @param dataDir where local state lives (Streams stores, dev broker, dev secrets)
+ * @param auth verifies access tokens (Bearer JWT) for user-facing routes
  */
 public record Platform(
         Env env,
@@ -26,6 +28,7 @@ public record Platform(
         PrometheusMeterRegistry metrics,
         Health health,
         HttpConfig http,
+        Authenticator auth,
         Clock clock,
         Path dataDir,
         boolean dev) {}

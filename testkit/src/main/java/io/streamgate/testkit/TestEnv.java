@@ -5,6 +5,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamgate.platform.Component;
 import io.streamgate.platform.Platform;
+import io.streamgate.platform.auth.AccessTokens;
+import io.streamgate.platform.auth.Authenticator;
+import io.streamgate.platform.auth.JwtConfig;
 import io.streamgate.platform.config.Env;
 import io.streamgate.platform.config.Secrets;
 import io.streamgate.platform.db.Database;
@@ -97,11 +100,13 @@ public final class TestEnv implements AutoCloseable {
         Secrets secrets = Secrets.dev(env, dataDir.resolve("secrets.properties"));
         HttpConfig http = HttpConfig.from(env);
         DatabaseConfig dbConfig = DatabaseConfig.from(env, secrets);
+        JwtConfig jwtConfig = JwtConfig.from(env, secrets);
         env.validate();
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Database db = Database.start(dbConfig, metrics);
         closeables.push(db);
-        return new Platform(env, secrets, kafka(name), db, metrics, new Health(), http, Clock.systemUTC(), dataDir, true);
+        return new Platform(env, secrets, kafka(name), db, metrics, new Health(), http,
+                new Authenticator(new AccessTokens(jwtConfig, Clock.systemUTC())), Clock.systemUTC(), dataDir, true);
     }
 
     public Platform platform() {

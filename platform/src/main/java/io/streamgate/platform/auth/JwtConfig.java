@@ -1,0 +1,28 @@
+package io.streamgate.platform.auth;
+
+import io.streamgate.platform.config.Env;
+import io.streamgate.platform.config.Secrets;
+import java.time.Duration;
+
+/**
+ * Access-token settings.
+ *
+ * @param signingKeys a JWK Set (JSON) of EC P-256 private keys, newest first: the first
+ *     signs, all verify. Rotate by prepending a new key; drop the old one once every token
+ *     it signed has expired (one access-token lifetime later).
+ */
+public record JwtConfig(String issuer, String audience, Duration accessTokenTtl, Duration clockSkew, String signingKeys) {
+
+    public static JwtConfig from(Env env, Secrets secrets) {
+        Duration skew = env.duration("JWT_CLOCK_SKEW", Duration.ofSeconds(30), true);
+        if (skew.compareTo(Duration.ofSeconds(30)) > 0) {
+            env.problem("JWT_CLOCK_SKEW must be at most 30s, got " + skew.toSeconds() + "s");
+        }
+        return new JwtConfig(
+                env.string("JWT_ISSUER", "streamgate"),
+                env.string("JWT_AUDIENCE", "streamgate-api"),
+                env.duration("JWT_ACCESS_TTL", Duration.ofMinutes(15), false),
+                skew,
+                secrets.get("JWT_SIGNING_KEYS", JwtKeySet::generateJson));
+    }
+}
