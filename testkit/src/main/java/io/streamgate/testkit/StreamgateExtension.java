@@ -1,5 +1,6 @@
 package io.streamgate.testkit;
 
+import java.util.List;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -23,6 +24,11 @@ public final class StreamgateExtension implements AfterAllCallback, ParameterRes
     public void afterAll(ExtensionContext context) {
         TestEnv env = context.getStore(NS).remove(key(context), TestEnv.class);
         if (env != null) env.close();
+        List<String> violations = SchemaCheckingInterceptor.drainViolations();
+        if (!violations.isEmpty()) {
+            throw new AssertionError("records written during " + context.getRequiredTestClass().getSimpleName()
+                    + " do not match their topic's JSON Schema:\n  " + String.join("\n  ", violations));
+        }
     }
 
     private static TestEnv env(ExtensionContext context) {

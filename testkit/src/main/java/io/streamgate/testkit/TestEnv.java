@@ -75,9 +75,13 @@ public final class TestEnv implements AutoCloseable {
         return dataDir;
     }
 
-    /** Kafka settings with a fresh instance id (so Streams state dirs never collide). */
+    /**
+     * Kafka settings with a fresh instance id (so Streams state dirs never collide). Every
+     * producer built from them validates what it writes against the topic's JSON Schema.
+     */
     public KafkaSettings kafka(String instance) {
-        return new KafkaSettings(bootstrap, dataDir.resolve("streams"), instance + "-" + UUID.randomUUID().toString().substring(0, 6), Map.of());
+        return new KafkaSettings(bootstrap, dataDir.resolve("streams"), instance + "-" + UUID.randomUUID().toString().substring(0, 6),
+                Map.of("producer.interceptor.classes", SchemaCheckingInterceptor.class.getName()));
     }
 
     /** The environment a platform of this class sees: its database, plus {@code overrides}. */

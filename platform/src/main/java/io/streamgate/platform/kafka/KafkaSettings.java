@@ -19,12 +19,25 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param bootstrapServers the cluster
  * @param stateDir where Kafka Streams keeps its local state stores
  * @param instanceId distinguishes this process (client ids, reply topics)
- * @param extra any {@code KAFKA_*} client settings passed through from the environment
+ * @param extra client settings passed through from the environment ({@code KAFKA_CLIENT_*});
+ *     keys starting with {@code producer.} apply to producers only (Streams' included)
  */
 public record KafkaSettings(String bootstrapServers, Path stateDir, String instanceId, Map<String, String> extra) {
+    private static final String PRODUCER_ONLY = "producer.";
+
+    private Map<String, String> producerOnly() {
+        Map<String, String> only = new HashMap<>();
+        extra.forEach((k, v) -> {
+            if (k.startsWith(PRODUCER_ONLY)) only.put(k.substring(PRODUCER_ONLY.length()), v);
+        });
+        return only;
+    }
 
     public Map<String, Object> common(String clientId) {
-        Map<String, Object> props = new HashMap<>(extra);
+        Map<String, Object> props = new HashMap<>();
+        extra.forEach((k, v) -> {
+            if (!k.startsWith(PRODUCER_ONLY)) props.put(k, v);
+        });
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId + "-" + instanceId);
         return props;
@@ -33,6 +46,7 @@ public record KafkaSettings(String bootstrapServers, Path stateDir, String insta
     /** Durable producer: a send acknowledged by the broker survives a broker crash. */
     public Map<String, Object> producer(String clientId) {
         Map<String, Object> props = common(clientId);
+        producerOnly().forEach(props::put);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 1);
@@ -60,7 +74,10 @@ public record KafkaSettings(String bootstrapServers, Path stateDir, String insta
      */
     public Properties streams(String applicationId) {
         Properties props = new Properties();
-        props.putAll(extra);
+        extra.forEach((k, v) -> {
+            if (!k.startsWith(PRODUCER_ONLY)) props.put(k, v);
+        });
+        producerOnly().forEach((k, v) -> props.put(StreamsConfig.producerPrefix(k), v));
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(StreamsConfig.CLIENT_ID_CONFIG, applicationId + "-" + instanceId);
