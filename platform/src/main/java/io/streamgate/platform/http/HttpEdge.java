@@ -1,7 +1,9 @@
 package io.streamgate.platform.http;
 
 import io.javalin.Javalin;
+import io.javalin.compression.Brotli;
 import io.javalin.compression.CompressionStrategy;
+import io.javalin.compression.CompressionType;
 import io.javalin.compression.Gzip;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -44,7 +46,10 @@ public final class HttpEdge {
             config.http.compressionStrategy = compression(http);
             config.jetty.host = http.host();
             config.jetty.port = http.port();
-            config.jetty.modifyServer(server -> server.setAttribute("org.eclipse.jetty.server.Request.maxFormContentSize", (int) http.maxBodyBytes()));
+            config.jetty.modifyServer(server -> {
+                server.setAttribute("org.eclipse.jetty.server.Request.maxFormContentSize", (int) http.maxBodyBytes());
+                server.setErrorHandler(new EdgeErrorHandler());
+            });
             config.jetty.modifyHttpConfiguration(hc -> {
                 hc.setSendServerVersion(false);
                 hc.setSendXPoweredBy(false);
@@ -58,13 +63,31 @@ public final class HttpEdge {
         });
     }
 
-    private static CompressionStrategy compression(HttpConfig http) {
-        CompressionStrategy strategy = new CompressionStrategy(null, new Gzip(http.compressionLevel()));
+    /**
+     * Brotli (preferred by clients that accept it) when the brotli4j native library loads on
+     * this machine, gzip otherwise; both at the configured level, above the configured size,
+     * never on event streams (compression would buffer events until the stream ends).
+     */
+    static CompressionStrategy compression(HttpConfig http) {
+        CompressionStrategy strategy = new CompressionStrategy(brotliAvailable() ? new Brotli(http.compressionLevel()) : null,
+                new Gzip(http.compressionLevel()));
         strategy.setDefaultMinSizeForCompression(http.compressionMinBytes());
+        // Without a preference Javalin takes the client's first listed encoding; browsers list gzip first.
+        strategy.setPreferredCompressors(List.of(CompressionType.BR, CompressionType.GZIP));
         var excluded = new java.util.ArrayList<>(strategy.getExcludedMimeTypes());
         excluded.add("text/event-stream");
         strategy.setExcludedMimeTypes(excluded);
         return strategy;
+    }
+
+    /** True when brotli4j is on the classpath and its native library loads here. */
+    public static boolean brotliAvailable() {
+        try {
+            Class.forName("com.aayushatharva.brotli4j.Brotli4jLoader");
+            return com.aayushatharva.brotli4j.Brotli4jLoader.isAvailable();
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     private static void cors(JavalinConfig config, HttpConfig http) {
@@ -84,11 +107,15 @@ public final class HttpEdge {
     private static void edgeHandlers(JavalinConfig config, PrometheusMeterRegistry metrics) {
         config.routes.before(ctx -> {
             SecurityHeaders.apply(ctx);
+            // The body may be compressed or not depending on this request header.
+            ctx.res().addHeader("Vary", "Accept-Encoding");
             MDC.put("request_id", RequestIds.assign(ctx));
             ctx.attribute(TIMER_ATTRIBUTE, Timer.start(metrics));
         });
         config.requestLogger.http((ctx, ms) -> {
-            String route = ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path;
+            // The route template, never the concrete path: one series per route keeps cardinality bounded.
+            var matched = ctx.endpoints().lastHttpEndpoint();
+            String route = matched == null ? "unmatched" : matched.path;
             Timer.Sample sample = ctx.attribute(TIMER_ATTRIBUTE);
             if (sample != null) {
                 sample.stop(Timer.builder("http.server.requests")
@@ -198,8 +225,6 @@ public final class HttpEdge {
             connector.setPort(http.port());
             return connector;
         });
-        // TLS only: the plain connector Javalin adds by default listens on an unused port of loopback.
-        config.jetty.port = 0;
-        config.jetty.host = "127.0.0.1";
+        // With a connector added here Javalin adds no plain one: the edge speaks HTTPS only.
     }
 }

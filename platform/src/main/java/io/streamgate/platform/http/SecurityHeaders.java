@@ -1,6 +1,9 @@
 package io.streamgate.platform.http;
 
 import io.javalin.http.Context;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The security headers every response carries, errors and event streams included. API
@@ -19,17 +22,26 @@ public final class SecurityHeaders {
 
     private SecurityHeaders() {}
 
+    /** The headers of an API response, in the order they are sent. */
+    public static final Map<String, String> API_HEADERS = apiHeaders();
+
     public static void apply(Context ctx) {
-        ctx.header("Content-Security-Policy", API_CSP);
-        ctx.header("Strict-Transport-Security", HSTS);
-        ctx.header("X-Content-Type-Options", "nosniff");
-        ctx.header("X-Frame-Options", "DENY");
-        ctx.header("Referrer-Policy", "no-referrer");
-        ctx.header("Permissions-Policy", PERMISSIONS_POLICY);
-        ctx.header("Cross-Origin-Opener-Policy", "same-origin");
-        ctx.header("Cross-Origin-Resource-Policy", "same-origin");
-        ctx.header("X-Permitted-Cross-Domain-Policies", "none");
-        ctx.header("Cache-Control", "no-store");
+        API_HEADERS.forEach(ctx::header);
+    }
+
+    private static Map<String, String> apiHeaders() {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("Content-Security-Policy", API_CSP);
+        h.put("Strict-Transport-Security", HSTS);
+        h.put("X-Content-Type-Options", "nosniff");
+        h.put("X-Frame-Options", "DENY");
+        h.put("Referrer-Policy", "no-referrer");
+        h.put("Permissions-Policy", PERMISSIONS_POLICY);
+        h.put("Cross-Origin-Opener-Policy", "same-origin");
+        h.put("Cross-Origin-Resource-Policy", "same-origin");
+        h.put("X-Permitted-Cross-Domain-Policies", "none");
+        h.put("Cache-Control", "no-store");
+        return Collections.unmodifiableMap(h);
     }
 
     /** For a route serving an HTML page or its static scripts and styles. */

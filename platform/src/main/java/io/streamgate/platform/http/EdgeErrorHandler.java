@@ -1,0 +1,48 @@
+package io.streamgate.platform.http;
+
+import io.streamgate.schemas.Json;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Errors Jetty answers itself, before a request reaches Javalin (a malformed request line,
+ * headers too large, a URI Jetty refuses): they carry the security headers and a problem
+ * body too, never Jetty's HTML page.
+ */
+final class EdgeErrorHandler extends ErrorHandler {
+
+    @Override
+    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause, Callback callback) {
+        HttpFields.Mutable headers = response.getHeaders();
+        String requestId = UUID.randomUUID().toString();
+        decorate(headers, requestId);
+        response.write(true, ByteBuffer.wrap(body(code, requestId)), callback);
+    }
+
+    @Override
+    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+        String requestId = UUID.randomUUID().toString();
+        decorate(fields, requestId);
+        return ByteBuffer.wrap(body(status, requestId));
+    }
+
+    private static void decorate(HttpFields.Mutable headers, String requestId) {
+        SecurityHeaders.API_HEADERS.forEach(headers::put);
+        headers.put(HttpHeader.CONTENT_TYPE, Problem.CONTENT_TYPE);
+        headers.put(RequestIds.HEADER, requestId);
+    }
+
+    private static byte[] body(int status, String requestId) {
+        Problem problem = new Problem(HttpEdge.slug(status), HttpEdge.reason(status), status,
+                "the request could not be read as HTTP", requestId, Map.of());
+        return Json.mapper().valueToTree(problem).toString().getBytes(StandardCharsets.UTF_8);
+    }
+}
