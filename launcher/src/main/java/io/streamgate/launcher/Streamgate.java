@@ -1,13 +1,6 @@
 package io.streamgate.launcher;
 
 import io.javalin.Javalin;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamgate.api.ApiRole;
 import io.streamgate.ingest.IngestRole;
@@ -29,6 +22,7 @@ import io.streamgate.platform.kafka.EmbeddedKafka;
 import io.streamgate.platform.kafka.KafkaHealth;
 import io.streamgate.platform.kafka.KafkaSettings;
 import io.streamgate.platform.kafka.TopicAdmin;
+import io.streamgate.platform.metrics.Metrics;
 import io.streamgate.processors.ProcessorsRole;
 import io.streamgate.schemas.TopicSpec;
 import io.streamgate.schemas.Topics;
@@ -113,16 +107,13 @@ public final class Streamgate implements AutoCloseable {
         topicNames = Topics.all().stream().map(TopicSpec::name).toList();
         TopicAdmin.ensureTopics(kafka, Topics.all());
 
-        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        metrics.config().commonTags("role", role.name().toLowerCase(), "instance", instanceId);
-        Stream.of(new JvmMemoryMetrics(), new JvmGcMetrics(), new JvmThreadMetrics(), new ClassLoaderMetrics(),
-                new ProcessorMetrics(), new UptimeMetrics()).forEach(b -> b.bindTo(metrics));
+        PrometheusMeterRegistry metrics = Metrics.registry(role.name().toLowerCase(), instanceId);
         closeables.push(metrics::close);
 
         Database db = Database.start(dbConfig, metrics);
         closeables.push(db);
         Health health = new Health();
-        KafkaHealth kafkaHealth = new KafkaHealth(kafka);
+        KafkaHealth kafkaHealth = new KafkaHealth(kafka).bindMetrics(metrics);
         closeables.push(kafkaHealth);
         health.register("kafka", kafkaHealth::reachable);
         health.register("postgres", db::ready);
@@ -149,6 +140,7 @@ public final class Streamgate implements AutoCloseable {
         return platform;
     }
 
+    /** The port the edge listens on (the HTTPS one with TLS). */
     public int port() {
         return http.port();
     }

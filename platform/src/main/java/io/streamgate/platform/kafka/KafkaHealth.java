@@ -1,15 +1,25 @@
 package io.streamgate.platform.kafka;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 
 /** Readiness of the Kafka cluster: it answers a metadata request within two seconds. */
 public final class KafkaHealth implements AutoCloseable {
-    private final Admin admin;
+    private final AdminClient admin;
+    private KafkaClientMetrics metrics;
 
     public KafkaHealth(KafkaSettings kafka) {
-        this.admin = Admin.create(kafka.common("health"));
+        this.admin = AdminClient.create(kafka.common("health"));
+    }
+
+    /** Publishes this admin client's metrics (connections, request latencies) to {@code registry}. */
+    public KafkaHealth bindMetrics(MeterRegistry registry) {
+        metrics = new KafkaClientMetrics(admin);
+        metrics.bindTo(registry);
+        return this;
     }
 
     public boolean reachable() {
@@ -24,6 +34,7 @@ public final class KafkaHealth implements AutoCloseable {
 
     @Override
     public void close() {
+        if (metrics != null) metrics.close();
         admin.close();
     }
 }
