@@ -1,0 +1,104 @@
+package io.streamgate.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.streamgate.platform.config.ConfigException;
+import io.streamgate.platform.db.DatabaseUnavailableException;
+import io.streamgate.testkit.StreamgateTest;
+import io.streamgate.testkit.TestEnv;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Configuration is validated at start: every problem at once, one clear line each. */
+@StreamgateTest
+class ConfigErrorsTest {
+    @TempDir
+    Path dataDir;
+
+    ConfigException configErrors(String role, Map<String, String> env) {
+        Map<String, String> values = new HashMap<>(env);
+        values.putIfAbsent("STREAMGATE_DATA_DIR", dataDir.toString());
+        return catchThrowableOfType(ConfigException.class, () -> Streamgate.start(LaunchOptions.parse(role, "--port", "0"), values).close());
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnceOneLineEach() {
+        ConfigException e = configErrors("all", Map.of(
+                "HTTP_PORT", "eighty",
+                "DATABASE_URL", "mysql://db.example.com/app",
+                "CORS_ALLOWED_ORIGINS", "https://app.example.com, *",
+                "HTTP_COMPRESSION_LEVEL", "12"));
+
+        assertThat(e).isNotNull();
+        assertThat(e.problems()).allSatisfy(p -> assertThat(p).doesNotContain("\n").isNotBlank());
+        // --port 0 on the command line wins over HTTP_PORT, so the port is not among them here.
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("DATABASE_URL must start with postgres://"));
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("KAFKA_BOOTSTRAP_SERVERS is required outside dev"));
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("CORS_ALLOWED_ORIGINS").contains("'*'"));
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).isEqualTo("HTTP_COMPRESSION_LEVEL must be between 1 and 9, got 12"));
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("DATABASE_APP_PASSWORD is required"));
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("JWT_SIGNING_KEYS is required"));
+        assertThat(e.getMessage()).startsWith("invalid configuration:\n  - ");
+    }
+
+    @Test
+    void aBadPortNamesTheVariableAndTheValue() {
+        Map<String, String> env = new HashMap<>(Map.of("STREAMGATE_DATA_DIR", dataDir.toString(), "HTTP_PORT", "eighty"));
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> Streamgate.start(LaunchOptions.parse("all"), env).close());
+        assertThat(e.problems()).contains("HTTP_PORT must be a whole number, got 'eighty'");
+
+        env.put("HTTP_PORT", "70000");
+        e = catchThrowableOfType(ConfigException.class, () -> Streamgate.start(LaunchOptions.parse("all"), env).close());
+        assertThat(e.problems()).contains("HTTP_PORT must be between 0 and 65535, got 70000");
+
+        e = catchThrowableOfType(ConfigException.class, () -> Streamgate.start(LaunchOptions.parse("all", "--port", "-1"), env).close());
+        assertThat(e.problems()).contains("HTTP_PORT must be between 0 and 65535, got -1");
+    }
+
+    @Test
+    void aMalformedDatabaseUrlIsNamed() {
+        ConfigException e = configErrors("all", Map.of("DATABASE_URL", "postgres://[broken"));
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("DATABASE_URL is not a URL"));
+    }
+
+    @Test
+    void corsOriginsMustBeExact() {
+        ConfigException e = configErrors("all", Map.of("CORS_ALLOWED_ORIGINS", "https://ok.example.com,null,app.example.com,https://x.example.com/path"));
+        assertThat(e.problems()).filteredOn(p -> p.startsWith("CORS_ALLOWED_ORIGINS")).hasSize(3);
+    }
+
+    @Test
+    void theKafkaClusterIsRequiredOutsideDevOnly() {
+        for (String role : new String[] {"all", "ingest", "processors", "api"}) {
+            assertThat(configErrors(role, Map.of()).problems()).as(role)
+                    .anySatisfy(p -> assertThat(p).startsWith("KAFKA_BOOTSTRAP_SERVERS is required outside dev"));
+        }
+    }
+
+    @Test
+    void anUnreachablePostgresSaysHowToGetOne(TestEnv env) {
+        Map<String, String> values = RolesBootTest.productionEnv(env, "unreachable");
+        values.put("DATABASE_URL", "postgres://postgres@127.0.0.1:1/postgres");
+
+        assertThatThrownBy(() -> Streamgate.start(LaunchOptions.parse("all", "--port", "0"), values).close())
+                .isInstanceOf(DatabaseUnavailableException.class)
+                .hasMessageContaining("cannot connect to Postgres at postgres://postgres@127.0.0.1:1/postgres")
+                .hasMessageContaining("pg_ctlcluster")
+                .hasMessageContaining("docker compose up -d postgres")
+                .hasMessageContaining("DATABASE_URL");
+    }
+
+    @Test
+    void usageErrorsAreClear() {
+        assertThatThrownBy(() -> LaunchOptions.parse("everything")).hasMessageContaining("unknown role 'everything'");
+        assertThatThrownBy(() -> LaunchOptions.parse("all", "--tls")).hasMessageContaining("--fresh and --tls are for dev only");
+        assertThatThrownBy(() -> LaunchOptions.parse("dev", "--port")).hasMessageContaining("--port needs a value");
+        assertThatThrownBy(() -> LaunchOptions.parse("dev", "--colour")).hasMessageContaining("unknown flag --colour");
+        assertThat(LaunchOptions.parse("--help").help()).isTrue();
+    }
+}
