@@ -1,5 +1,6 @@
 package io.streamgate.api;
 
+import io.streamgate.api.coach.CoachApi;
 import io.streamgate.platform.Component;
 import io.streamgate.platform.Platform;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ public final class ApiRole {
 
     public static List<Component> components(Platform platform) {
         List<Component> components = new ArrayList<>();
+        components.add(new CoachApi(platform));
         return components;
     }
 }

@@ -2,6 +2,7 @@ package io.streamgate.processors;
 
 import io.streamgate.platform.Component;
 import io.streamgate.platform.Platform;
+import io.streamgate.processors.coach.CoachWorker;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,6 +12,7 @@ public final class ProcessorsRole {
 
     public static List<Component> components(Platform platform) {
         List<Component> components = new ArrayList<>();
+        components.add(CoachWorker.fromEnv(platform));
         return components;
     }
 }

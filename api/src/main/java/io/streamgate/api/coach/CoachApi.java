@@ -1,0 +1,258 @@
+package io.streamgate.api.coach;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.streamgate.platform.Component;
+import io.streamgate.platform.Platform;
+import io.streamgate.platform.http.FieldErrors;
+import io.streamgate.platform.http.JsonBodies;
+import io.streamgate.platform.http.ProblemException;
+import io.streamgate.schemas.Json;
+import io.streamgate.schemas.coach.CoachRequest;
+import io.streamgate.schemas.coach.CoachRequest.BrandKitSnapshot;
+import io.streamgate.schemas.coach.CoachTopics;
+import jakarta.servlet.AsyncContext;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coach's HTTP side: create a session (the request goes to Kafka), read its status, get
+ * a stream ticket, and stream its output as Server-Sent Events (docs/coach.md).
+ *
+ * <p>Streaming holds no thread per connection: each stream is a Servlet async request written
+ * with non-blocking I/O ({@link SseConnection}); records come from one hub consumer per
+ * instance ({@link OutputHub}) and, for history, from a small replay pool
+ * ({@link OutputReplay}); batching and heartbeats run on one shared scheduler.
+ */
+public final class CoachApi implements Component {
+    private static final Logger log = LoggerFactory.getLogger(CoachApi.class);
+    private static final Set<String> ASSET_TYPES = Set.of("thumbnail", "overlay", "emote", "banner");
+    private static final int MAX_PROMPT = 4000;
+
+    private final Platform platform;
+    private final CoachSettings settings;
+    private final CoachSessions sessions;
+    private final BrandKits brandKits;
+    private final StreamTickets tickets;
+    private final OutputHub hub;
+    private final Set<SseConnection> open = ConcurrentHashMap.newKeySet();
+    private ScheduledExecutorService scheduler;
+    private OutputReplay replay;
+    private KafkaProducer<byte[], byte[]> producer;
+    private ScheduledFuture<?> heartbeats;
+
+    public CoachApi(Platform platform) {
+        this(platform, CoachSettings.from(platform.env()));
+    }
+
+    public CoachApi(Platform platform, CoachSettings settings) {
+        this.platform = platform;
+        this.settings = settings;
+        this.sessions = new CoachSessions(platform.db());
+        this.brandKits = new JdbcBrandKits(platform.db());
+        String secret = platform.secrets().get("COACH_TICKET_SECRET");
+        this.tickets = new StreamTickets(secret == null ? "" : secret, settings.ticketTtl(), platform.clock());
+        this.hub = new OutputHub(platform.kafka(), platform.metrics());
+    }
+
+    @Override
+    public void http(JavalinConfig config) {
+        config.routes.post("/v1/coach/sessions", this::create);
+        config.routes.get("/v1/coach/sessions/{id}", this::show);
+        config.routes.post("/v1/coach/sessions/{id}/stream-tickets", this::ticket);
+        config.routes.get("/v1/coach/sessions/{id}/events", this::events);
+    }
+
+    @Override
+    public void start() {
+        scheduler = Executors.newScheduledThreadPool(1, r -> {
+            Thread t = new Thread(r, "coach-sse");
+            t.setDaemon(true);
+            return t;
+        });
+        producer = new KafkaProducer<>(platform.kafka().producer("coach-api"));
+        replay = new OutputReplay(platform.kafka(), settings.replayThreads());
+        hub.start();
+        platform.health().register("coach-output-hub", hub::healthy);
+        long every = settings.heartbeat().toMillis();
+        heartbeats = scheduler.scheduleAtFixedRate(() -> open.forEach(c -> c.send(": heartbeat\n\n")), every, every, TimeUnit.MILLISECONDS);
+        io.micrometer.core.instrument.Gauge.builder("coach.sse.streams", open, Set::size).register(platform.metrics());
+    }
+
+    record CreateSession(String prompt, String assetType, UUID brandKitId) {}
+
+    private void create(Context ctx) {
+        UUID user = platform.auth().requireUser(ctx);
+        CreateSession body = JsonBodies.read(ctx, CreateSession.class);
+        String prompt = body.prompt() == null ? null : body.prompt().strip();
+        new FieldErrors()
+                .check(prompt != null && !prompt.isEmpty(), "prompt", "is required")
+                .check(prompt == null || prompt.length() <= MAX_PROMPT, "prompt", "must be at most " + MAX_PROMPT + " characters")
+                .check(body.assetType() != null && ASSET_TYPES.contains(body.assetType()), "asset_type", "must be one of thumbnail, overlay, emote, banner")
+                .throwIfAny();
+        BrandKitSnapshot kit = null;
+        if (body.brandKitId() != null) {
+            kit = brandKits.find(user, body.brandKitId()).orElse(null);
+            if (kit == null) new FieldErrors().add("brand_kit_id", "no brand kit with this id").throwIfAny();
+        }
+        UUID id = UUID.randomUUID();
+        int partition = hub.partitionFor(id);
+        long from = hub.lowerBound(partition);
+        CoachRequest request = new CoachRequest(id, user, prompt, body.assetType(), kit, platform.clock().instant());
+        byte[] value = CoachTopics.REQUESTS.valueSerde().serializer().serialize(CoachTopics.REQUESTS.name(), request);
+        // The row and the request land together: the request is acknowledged (acks=all) before the
+        // row commits, and a failed send rolls the row back, so neither exists without the other.
+        platform.db().inUserTransaction(user, c -> {
+            CoachSessions.insert(c, id, user, prompt, body.assetType(), body.brandKitId(), partition, from);
+            try {
+                producer.send(new ProducerRecord<>(CoachTopics.REQUESTS.name(), id.toString().getBytes(StandardCharsets.UTF_8), value))
+                        .get(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw ProblemException.unavailable("kafka_unavailable", "the request could not be queued; retry", 2);
+            } catch (Exception e) {
+                log.warn("coach request {} not queued: {}", id, e.toString());
+                throw ProblemException.unavailable("kafka_unavailable", "the request could not be queued; retry", 2);
+            }
+            return null;
+        });
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("session_id", id);
+        answer.put("status", "queued");
+        answer.put("stream_url", streamUrl(id));
+        ctx.status(202).header("Location", "/v1/coach/sessions/" + id).json(answer);
+    }
+
+    private void show(Context ctx) {
+        UUID user = platform.auth().requireUser(ctx);
+        CoachSessions.Session s = ownSession(user, ctx.pathParam("id"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("session_id", s.id());
+        body.put("status", s.status());
+        body.put("last_seq", s.lastSeq());
+        body.put("asset_type", s.assetType());
+        body.put("prompt", s.prompt());
+        body.put("brand_kit_id", s.brandKitId());
+        body.put("error_reason", s.errorReason());
+        body.put("stream_url", streamUrl(s.id()));
+        body.put("created_at", s.createdAt());
+        body.put("updated_at", s.updatedAt());
+        ctx.json(body);
+    }
+
+    private void ticket(Context ctx) {
+        UUID user = platform.auth().requireUser(ctx);
+        CoachSessions.Session s = ownSession(user, ctx.pathParam("id"));
+        StreamTickets.Issued issued = tickets.issue(user, s.id());
+        ctx.status(201).json(Map.of("ticket", issued.ticket(), "expires_at", issued.expiresAt()));
+    }
+
+    private void events(Context ctx) {
+        UUID sessionId = parseId(ctx.pathParam("id"));
+        String ticket = ctx.queryParam("ticket");
+        UUID user;
+        if (ticket != null && ctx.header("Authorization") == null) {
+            user = tickets.verify(ticket, sessionId);
+            if (user == null) throw ProblemException.unauthorized("invalid_ticket", "the stream ticket is invalid, expired or for another session; get a new one");
+        } else {
+            user = platform.auth().requireUser(ctx);
+        }
+        CoachSessions.Session s = sessions.find(user, sessionId).orElseThrow(() -> ProblemException.notFound("no coach session " + sessionId));
+        long resumeAfter = lastEventId(ctx);
+        if (s.finished() && s.lastSeq() != null && resumeAfter >= s.lastSeq()) {
+            // 204 tells EventSource the stream is over: it stops reconnecting.
+            ctx.status(204);
+            return;
+        }
+        ctx.status(200);
+        ctx.res().setContentType("text/event-stream;charset=utf-8");
+        ctx.header("X-Accel-Buffering", "no");
+        AtomicReference<SseConnection> connectionRef = new AtomicReference<>();
+        ctx.future(() -> {
+            try {
+                AsyncContext async = ctx.req().getAsyncContext();
+                SseConnection connection = new SseConnection(async, ctx.res().getOutputStream());
+                connectionRef.set(connection);
+                SessionStream stream = new SessionStream(sessionId, resumeAfter, connection, settings, scheduler);
+                java.util.function.Consumer<io.streamgate.schemas.coach.CoachOutput> subscriber = stream::accept;
+                connection.start(() -> {
+                    open.remove(connection);
+                    hub.unsubscribe(sessionId, subscriber);
+                    stream.cancel();
+                });
+                open.add(connection);
+                connection.send("retry: " + settings.retry().toMillis() + "\n\n");
+                long until = hub.subscribe(sessionId, s.outputPartition(), subscriber);
+                replay.replay(sessionId, s.outputPartition(), s.outputFromOffset(), until, subscriber).whenComplete((ok, e) -> {
+                    if (e != null) {
+                        log.warn("coach session {}: replay failed ({}); closing the stream so the client resumes", sessionId, e.toString());
+                        connection.close();
+                    }
+                });
+                return connection.finished();
+            } catch (java.io.IOException e) {
+                return java.util.concurrent.CompletableFuture.completedFuture(null);
+            }
+        });
+    }
+
+    /** Last-Event-ID header (EventSource's reconnect) or lastEventId query (a fresh page resuming). */
+    private static long lastEventId(Context ctx) {
+        String raw = ctx.header("Last-Event-ID");
+        if (raw == null || raw.isBlank()) raw = ctx.queryParam("lastEventId");
+        if (raw == null || raw.isBlank()) return 0;
+        try {
+            long v = Long.parseLong(raw.trim());
+            if (v < 0) throw new NumberFormatException();
+            return v;
+        } catch (NumberFormatException e) {
+            throw ProblemException.badRequest("invalid_last_event_id", "Last-Event-ID must be a sequence number (a non-negative integer)");
+        }
+    }
+
+    private CoachSessions.Session ownSession(UUID user, String rawId) {
+        UUID id = parseId(rawId);
+        return sessions.find(user, id).orElseThrow(() -> ProblemException.notFound("no coach session " + id));
+    }
+
+    private static UUID parseId(String raw) {
+        try {
+            return UUID.fromString(raw);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.notFound("no coach session " + raw);
+        }
+    }
+
+    private static String streamUrl(UUID id) {
+        return "/v1/coach/sessions/" + id + "/events";
+    }
+
+    int openStreams() {
+        return open.size();
+    }
+
+    @Override
+    public void close() {
+        if (heartbeats != null) heartbeats.cancel(false);
+        open.forEach(SseConnection::close);
+        hub.close();
+        if (replay != null) replay.close();
+        if (scheduler != null) scheduler.shutdownNow();
+        if (producer != null) producer.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,87 @@
+package io.streamgate.api.coach;
+
+import io.streamgate.platform.kafka.KafkaSettings;
+import io.streamgate.schemas.coach.CoachOutput;
+import io.streamgate.schemas.coach.CoachTopics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The history half of coach streaming: reads one session's records from its output
+ * partition between the offset recorded when the session was created and the offset from
+ * which the hub delivers live, stopping early at the session's terminal record. A small
+ * pool of consumers (no group, {@code assign} + {@code seek}) serves every replay, so a
+ * reconnect never waits for a rebalance and never scans the whole topic.
+ */
+final class OutputReplay implements AutoCloseable {
+    private static final Duration MAX_REPLAY = Duration.ofSeconds(30);
+
+    private final BlockingQueue<KafkaConsumer<byte[], byte[]>> consumers;
+    private final ExecutorService pool;
+
+    OutputReplay(KafkaSettings kafka, int threads) {
+        consumers = new ArrayBlockingQueue<>(threads);
+        for (int i = 0; i < threads; i++) consumers.add(new KafkaConsumer<>(kafka.consumer("coach-replay-" + i, null)));
+        pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "coach-replay");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Feeds {@code sink} the session's records at offsets [from, until) in order. */
+    CompletableFuture<Void> replay(UUID session, int partition, long from, long until, Consumer<CoachOutput> sink) {
+        if (from >= until) return CompletableFuture.completedFuture(null);
+        return CompletableFuture.runAsync(() -> {
+            KafkaConsumer<byte[], byte[]> consumer = consumers.poll();
+            try {
+                read(consumer, session, new TopicPartition(CoachTopics.OUTPUT.name(), partition), from, until, sink);
+            } finally {
+                consumer.unsubscribe();
+                consumers.add(consumer);
+            }
+        }, pool);
+    }
+
+    private static void read(KafkaConsumer<byte[], byte[]> consumer, UUID session, TopicPartition tp, long from, long until,
+            Consumer<CoachOutput> sink) {
+        byte[] key = session.toString().getBytes(StandardCharsets.UTF_8);
+        consumer.assign(List.of(tp));
+        consumer.seek(tp, from);
+        long deadline = System.nanoTime() + MAX_REPLAY.toNanos();
+        while (consumer.position(tp) < until) {
+            if (System.nanoTime() > deadline) throw new IllegalStateException("replay of " + session + " did not reach offset " + until);
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                if (record.offset() >= until) return;
+                if (!java.util.Arrays.equals(key, record.key())) continue;
+                CoachOutput output = CoachTopics.OUTPUT.valueSerde().deserializer().deserialize(record.topic(), record.value());
+                sink.accept(output);
+                if (output.terminal()) return;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+        try {
+            pool.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        KafkaConsumer<byte[], byte[]> c;
+        while ((c = consumers.poll()) != null) c.close(Duration.ofSeconds(2));
+    }
+}

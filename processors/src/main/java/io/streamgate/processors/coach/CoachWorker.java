@@ -1,0 +1,263 @@
+package io.streamgate.processors.coach;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.streamgate.platform.Component;
+import io.streamgate.platform.Platform;
+import io.streamgate.schemas.coach.CoachAnswers;
+import io.streamgate.schemas.coach.CoachOutput;
+import io.streamgate.schemas.coach.CoachRequest;
+import io.streamgate.schemas.coach.CoachTopics;
+import io.streamgate.schemas.Json;
+import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes coach requests and generates answers on a worker pool. Why a plain consumer and
+ * an executor rather than Kafka Streams: a generation holds a thread for seconds (model
+ * pace, LLM latency), which must never block a Streams thread (it would miss polls and
+ * stall every other task), and each output token must be visible to readers as soon as it
+ * is acknowledged, which an exactly-once transaction would hold back until commit.
+ *
+ * <p>Each token is one record on {@link CoachTopics#OUTPUT} (acks=all, idempotent), keyed by
+ * session, seq 1..n; then one terminal record: {@code done} with the strictly validated
+ * answer, or {@code error} with the reason (the tokens already written stay). The request's
+ * offset is committed when its generation is handed to the pool (at-most-once generation):
+ * a worker crash mid-answer leaves that session without a terminal record instead of writing
+ * a second, different answer under the same sequence numbers.
+ *
+ * <p>Backpressure: at most {@code COACH_WORKER_THREADS} generations run; when all are busy
+ * the consumer pauses its partitions (it keeps polling, so the group does not evict it).
+ */
+public final class CoachWorker implements Component {
+    private static final Logger log = LoggerFactory.getLogger(CoachWorker.class);
+    static final String GROUP = "streamgate-coach-worker";
+
+    private final Platform platform;
+    private final CoachModel model;
+    private final int threads;
+    private final Clock clock;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final Semaphore slots;
+    private KafkaConsumer<byte[], byte[]> consumer;
+    private KafkaProducer<byte[], byte[]> producer;
+    private ExecutorService pool;
+    private Thread pollThread;
+    private KafkaClientMetrics consumerMetrics;
+    private KafkaClientMetrics producerMetrics;
+    private final Counter sessionsDone;
+    private final Counter sessionsFailed;
+
+    public CoachWorker(Platform platform, CoachModel model, int threads) {
+        this.platform = platform;
+        this.model = model;
+        this.threads = threads;
+        this.clock = platform.clock();
+        this.slots = new Semaphore(threads);
+        this.sessionsDone = Counter.builder("coach.sessions").tag("outcome", "done").register(platform.metrics());
+        this.sessionsFailed = Counter.builder("coach.sessions").tag("outcome", "error").register(platform.metrics());
+    }
+
+    /** The worker as configured by the environment (offline model unless COACH_LLM_URL is set). */
+    public static CoachWorker fromEnv(Platform platform) {
+        CoachSettings settings = CoachSettings.from(platform.env());
+        return new CoachWorker(platform, settings.model(), settings.workerThreads());
+    }
+
+    @Override
+    public void start() {
+        consumer = new KafkaConsumer<>(platform.kafka().consumer("coach-worker", GROUP));
+        producer = new KafkaProducer<>(platform.kafka().producer("coach-worker"));
+        consumerMetrics = new KafkaClientMetrics(consumer);
+        consumerMetrics.bindTo(platform.metrics());
+        producerMetrics = new KafkaClientMetrics(producer);
+        producerMetrics.bindTo(platform.metrics());
+        pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "coach-generate");
+            t.setDaemon(true);
+            return t;
+        });
+        consumer.subscribe(List.of(CoachTopics.REQUESTS.name()));
+        running.set(true);
+        pollThread = new Thread(this::pollLoop, "coach-worker-poll");
+        pollThread.setDaemon(true);
+        pollThread.start();
+        platform.health().register("coach-worker", () -> running.get() && pollThread.isAlive());
+        log.info("coach worker started: model {}, {} generation threads", model.name(), threads);
+    }
+
+    private void pollLoop() {
+        try {
+            while (running.get()) {
+                var records = consumer.poll(Duration.ofMillis(200));
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    // Waits for a free slot; partitions are paused meanwhile so poll() keeps the membership alive.
+                    while (!slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                        if (!running.get()) return;
+                        consumer.pause(consumer.assignment());
+                        consumer.poll(Duration.ZERO);
+                    }
+                    consumer.resume(consumer.paused());
+                    CoachRequest request;
+                    try {
+                        request = CoachTopics.REQUESTS.valueSerde().deserializer().deserialize(record.topic(), record.value());
+                    } catch (RuntimeException e) {
+                        log.warn("skipping an unreadable coach request at {}-{}@{}", record.topic(), record.partition(), record.offset());
+                        slots.release();
+                        continue;
+                    }
+                    pool.execute(() -> {
+                        try {
+                            generate(request);
+                        } finally {
+                            slots.release();
+                        }
+                    });
+                }
+                if (!records.isEmpty()) consumer.commitSync();
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.error("coach worker poll loop stopped", e);
+            running.set(false);
+        }
+    }
+
+    /** Generates one session's answer into the output topic; never throws. */
+    void generate(CoachRequest request) {
+        UUID session = request.sessionId();
+        byte[] key = session.toString().getBytes(StandardCharsets.UTF_8);
+        StringBuilder text = new StringBuilder();
+        AtomicReference<Exception> sendFailure = new AtomicReference<>();
+        long[] seq = {0};
+        markStreaming(session);
+        String failure = null;
+        try {
+            model.generate(request, token -> {
+                if (sendFailure.get() != null) throw sendFailure.get();
+                seq[0]++;
+                text.append(token);
+                send(key, CoachOutput.token(session, seq[0], token, clock.instant()), sendFailure);
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = "generation was interrupted (the worker is shutting down)";
+        } catch (Exception e) {
+            failure = "generation failed: " + e.getMessage();
+        }
+        if (sendFailure.get() != null) {
+            log.warn("coach session {}: output could not be written ({})", session, sendFailure.get().toString());
+            markTerminal(session, "error", null, "output could not be written");
+            sessionsFailed.increment();
+            return;
+        }
+        CoachOutput terminal;
+        if (failure == null) {
+            List<String> problems = CoachAnswers.strictProblems(text.toString());
+            if (problems.isEmpty()) {
+                try {
+                    terminal = CoachOutput.done(session, seq[0] + 1, Json.mapper().readTree(text.toString()), clock.instant());
+                } catch (Exception e) {
+                    terminal = CoachOutput.error(session, seq[0] + 1, "the answer is not valid JSON", clock.instant());
+                }
+            } else {
+                terminal = CoachOutput.error(session, seq[0] + 1, "the answer does not match the answer schema: " + problems.get(0), clock.instant());
+            }
+        } else {
+            terminal = CoachOutput.error(session, seq[0] + 1, failure, clock.instant());
+        }
+        try {
+            RecordMetadata ignored = send(key, terminal, sendFailure).get(30, TimeUnit.SECONDS);
+            markTerminal(session, terminal.type().name(), terminal.seq(), terminal.reason());
+            (terminal.type() == CoachOutput.Type.done ? sessionsDone : sessionsFailed).increment();
+        } catch (Exception e) {
+            log.warn("coach session {}: terminal record could not be written ({})", session, e.toString());
+            markTerminal(session, "error", null, "output could not be written");
+            sessionsFailed.increment();
+        }
+    }
+
+    private Future<RecordMetadata> send(byte[] key, CoachOutput output, AtomicReference<Exception> failure) {
+        byte[] value = CoachTopics.OUTPUT.valueSerde().serializer().serialize(CoachTopics.OUTPUT.name(), output);
+        return producer.send(new ProducerRecord<>(CoachTopics.OUTPUT.name(), key, value), (md, e) -> {
+            if (e != null) failure.compareAndSet(null, e);
+        });
+    }
+
+    /** Status in Postgres is informational (GET /v1/coach/sessions/{id}); Kafka is the stream's truth. */
+    private void markStreaming(UUID session) {
+        try {
+            platform.db().inWorkerTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "update coach_sessions set status = 'streaming', updated_at = now() where id = ? and status = 'queued'")) {
+                    ps.setObject(1, session);
+                    return ps.executeUpdate();
+                }
+            });
+        } catch (RuntimeException e) {
+            log.warn("coach session {}: status not updated ({})", session, e.toString());
+        }
+    }
+
+    private void markTerminal(UUID session, String status, Long lastSeq, String reason) {
+        try {
+            platform.db().inWorkerTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "update coach_sessions set status = ?, last_seq = ?, error_reason = ?, updated_at = now() where id = ?")) {
+                    ps.setString(1, status);
+                    ps.setObject(2, lastSeq);
+                    ps.setString(3, reason);
+                    ps.setObject(4, session);
+                    return ps.executeUpdate();
+                }
+            });
+        } catch (RuntimeException e) {
+            log.warn("coach session {}: status not updated ({})", session, e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        if (consumer != null) consumer.wakeup();
+        try {
+            if (pollThread != null) pollThread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (pool != null) {
+            pool.shutdownNow();
+            try {
+                pool.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (consumerMetrics != null) consumerMetrics.close();
+        if (producerMetrics != null) producerMetrics.close();
+        if (consumer != null) consumer.close(Duration.ofSeconds(5));
+        if (producer != null) producer.close(Duration.ofSeconds(10));
+    }
+}
