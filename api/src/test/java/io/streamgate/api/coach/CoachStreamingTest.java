@@ -167,4 +167,162 @@ class CoachStreamingTest {
         JsonNode status = Json.mapper().readTree(get(baseB + "/v1/coach/sessions/" + session, alice).body());
         assertThat(status.get("status").asText()).isEqualTo("done");
     }
+
+    @Test
+    void disconnectingAtRandomPoints100TimesAcrossSessionsAndInstancesLosesAndDuplicatesNothing() throws Exception {
+        Random random = new Random(20261128);
+        List<String> prompts = List.of("a fox streamer with a headset", "emote of a cat saying \"hi\"", "retro neon banner, dark mood, #ff00aa",
+                "overlay", "cozy watercolor thumbnail of a cabin at night with the title \"Chill stream\"");
+        String[] assetTypes = {"thumbnail", "emote", "banner", "overlay", "thumbnail"};
+        int disconnects = 0;
+        int sessionNo = 0;
+        while (disconnects < 100) {
+            int p = sessionNo % prompts.size();
+            String session = create(alice, prompts.get(p) + " #" + sessionNo, assetTypes[p]);
+            sessionNo++;
+            StringBuilder text = new StringBuilder();
+            long lastId = 0;
+            SseTestClient.Event terminal = null;
+            int attempt = 0;
+            while (terminal == null) {
+                // Alternate instances; resume by header or by query parameter like a fresh page would.
+                String base = attempt % 2 == 0 ? baseA : baseB;
+                boolean byQuery = random.nextBoolean();
+                String url = base + "/v1/coach/sessions/" + session + "/events" + (byQuery && lastId > 0 ? "?lastEventId=" + lastId : "");
+                Map<String, String> headers = new HashMap<>();
+                headers.put("Authorization", "Bearer " + alice);
+                if (!byQuery && lastId > 0) headers.put("Last-Event-ID", Long.toString(lastId));
+                int cutAfter = disconnects < 100 ? 1 + random.nextInt(4) : Integer.MAX_VALUE;
+                try (SseTestClient sse = SseTestClient.open(url, headers)) {
+                    assertThat(sse.status).isEqualTo(200);
+                    int seen = 0;
+                    SseTestClient.Event e;
+                    while ((e = sse.next()) != null) {
+                        JsonNode data = Json.mapper().readTree(e.data());
+                        if (e.name().equals("token")) {
+                            assertThat(data.get("seq_from").asLong()).as("no gap, no duplicate after resuming at %d", lastId).isEqualTo(lastId + 1);
+                            text.append(data.get("text").asText());
+                            lastId = Long.parseLong(e.id());
+                        } else if (e.name().equals("done") || e.name().equals("error")) {
+                            terminal = e;
+                        }
+                        if (++seen >= cutAfter && terminal == null) break; // drop the connection mid-stream
+                    }
+                    if (terminal == null) disconnects++;
+                }
+                attempt++;
+            }
+            assertThat(terminal.name()).isEqualTo("done");
+            Transcript uninterrupted = readAll(attempt % 2 == 0 ? baseB : baseA, session, alice, Map.of());
+            assertThat(text.toString()).as("session %s reconstructed after %d attempts", session, attempt).isEqualTo(uninterrupted.text());
+            assertThat(Json.mapper().readTree(terminal.data()).get("final")).isEqualTo(Json.mapper().readTree(uninterrupted.text()));
+        }
+        assertThat(disconnects).isGreaterThanOrEqualTo(100);
+    }
+
+    @Test
+    void aFailureMidStreamEndsWithAnErrorAndKeepsTheTextSoFarReplayable() throws Exception {
+        String session = create(alice, "FAIL please", "banner");
+        Transcript first = readAll(baseA, session, alice, Map.of());
+        assertThat(first.text()).isEqualTo("{\"refined_prompt\":\"half an answer");
+        assertThat(first.terminal().name()).isEqualTo("error");
+        assertThat(first.terminal().id()).isEqualTo("5");
+        assertThat(Json.mapper().readTree(first.terminal().data()).get("reason").asText()).contains("the model connection dropped");
+        JsonNode lastPartial = first.events().stream().filter(e -> e.name().equals("partial")).reduce((x, y) -> y)
+                .map(e -> readTree(e.data()).get("value")).orElseThrow();
+        assertThat(lastPartial.get("refined_prompt").asText()).as("the trailing string is kept").isEqualTo("half an answer");
+
+        Transcript resumed = readAll(baseB, session, alice, Map.of("Last-Event-ID", "2"));
+        assertThat(resumed.events().get(0).name()).isEqualTo("token");
+        assertThat(readTree(resumed.events().get(0).data()).get("seq_from").asLong()).isEqualTo(3);
+        assertThat(resumed.text()).isEqualTo("\"half an answer");
+        assertThat(resumed.terminal().name()).isEqualTo("error");
+
+        org.awaitility.Awaitility.await().untilAsserted(() ->
+                assertThat(readTree(get(baseA + "/v1/coach/sessions/" + session, alice).body()).get("status").asText()).isEqualTo("error"));
+        assertThat(get(baseA + "/v1/coach/sessions/" + session + "/events?lastEventId=5", alice).statusCode())
+                .as("resuming after the terminal event: nothing more (EventSource stops on 204)").isEqualTo(204);
+    }
+
+    @Test
+    void textThatBreaksTheAnswerSchemaEndsWithAnErrorAtTheLastSeq() throws Exception {
+        String session = create(alice, "INVALID output please", "emote");
+        Transcript t = readAll(baseA, session, alice, Map.of());
+        assertThat(t.terminal().name()).isEqualTo("error");
+        JsonNode data = readTree(t.terminal().data());
+        assertThat(data.get("reason").asText()).contains("confidence");
+        assertThat(t.terminal().id()).isEqualTo(data.get("seq").asText());
+        assertThat(t.text()).startsWith("{\"refined_prompt\":\"ok\",");
+    }
+
+    @Test
+    void anotherUsersSessionIsNotFoundAndTicketsAreBoundToOneSession() throws Exception {
+        String session = create(alice, "a fox streamer with a headset", "thumbnail");
+        String other = create(alice, "a cat streamer", "emote");
+        assertThat(get(baseA + "/v1/coach/sessions/" + session, bob).statusCode()).isEqualTo(404);
+        assertThat(get(baseB + "/v1/coach/sessions/" + session + "/events", bob).statusCode()).isEqualTo(404);
+        assertThat(post(baseA + "/v1/coach/sessions/" + session + "/stream-tickets", bob, "{}").statusCode()).isEqualTo(404);
+        assertThat(get(baseA + "/v1/coach/sessions/" + session + "/events", null).statusCode()).isEqualTo(401);
+
+        HttpResponse<String> issued = post(baseA + "/v1/coach/sessions/" + session + "/stream-tickets", alice, "{}");
+        assertThat(issued.statusCode()).isEqualTo(201);
+        String ticket = readTree(issued.body()).get("ticket").asText();
+        assertThat(readTree(issued.body()).get("expires_at").asText()).endsWith("Z");
+        HttpResponse<String> wrongSession = get(baseB + "/v1/coach/sessions/" + other + "/events?ticket=" + ticket, null);
+        assertThat(wrongSession.statusCode()).isEqualTo(401);
+        assertThat(wrongSession.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("problem+json"));
+        assertThat(get(baseB + "/v1/coach/sessions/" + session + "/events?ticket=" + ticket.substring(0, ticket.length() - 2) + "xx", null)
+                .statusCode()).isEqualTo(401);
+        try (SseTestClient sse = SseTestClient.open(baseB + "/v1/coach/sessions/" + session + "/events?ticket=" + ticket, Map.of())) {
+            assertThat(sse.status).isEqualTo(200);
+            SseTestClient.Event e;
+            SseTestClient.Event last = null;
+            while ((e = sse.next()) != null) last = e;
+            assertThat(last.name()).isEqualTo("done");
+        }
+    }
+
+    @Test
+    void badRequestsAreProblemsAndWriteNothing() throws Exception {
+        assertThat(post(baseA + "/v1/coach/sessions", null, "{\"prompt\":\"x\",\"asset_type\":\"emote\"}").statusCode()).isEqualTo(401);
+        HttpResponse<String> invalid = post(baseA + "/v1/coach/sessions", alice, "{\"prompt\":\"  \",\"asset_type\":\"poster\"}");
+        assertThat(invalid.statusCode()).isEqualTo(422);
+        assertThat(invalid.body()).contains("prompt").contains("asset_type");
+        assertThat(post(baseA + "/v1/coach/sessions", alice, "{\"prompt\":\"x\",\"asset_type\":\"emote\",\"brand_kit_id\":\"nope\"}")
+                .statusCode()).isEqualTo(400);
+        assertThat(post(baseA + "/v1/coach/sessions", alice, "{\"prompt\":").statusCode()).isEqualTo(400);
+        assertThat(get(baseA + "/v1/coach/sessions/not-a-uuid/events", alice).statusCode()).isEqualTo(404);
+        String session = create(alice, "a fox", "emote");
+        assertThat(get(baseA + "/v1/coach/sessions/" + session + "/events?lastEventId=-3", alice).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void idleStreamsGetHeartbeats() throws Exception {
+        // A session nobody generates for: its stream stays open with only heartbeats.
+        UUID user = UUID.fromString(platformA.auth().tokens().verify(alice).userId().toString());
+        UUID id = UUID.randomUUID();
+        platformA.db().inUserTransaction(user, c -> {
+            CoachSessions.insert(c, id, user, "idle", "emote", null, 0, 0);
+            return null;
+        });
+        try (SseTestClient sse = SseTestClient.open(baseA + "/v1/coach/sessions/" + id + "/events", Map.of("Authorization", "Bearer " + alice))) {
+            java.util.concurrent.CompletableFuture<SseTestClient.Event> next = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return sse.next();
+                } catch (java.io.IOException e) {
+                    return null;
+                }
+            });
+            org.awaitility.Awaitility.await().until(() -> sse.comments.contains("heartbeat"));
+            assertThat(next).isNotDone();
+        }
+    }
+
+    static JsonNode readTree(String json) {
+        try {
+            return Json.mapper().readTree(json);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
 }

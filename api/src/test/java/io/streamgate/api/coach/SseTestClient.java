@@ -23,7 +23,7 @@ final class SseTestClient implements AutoCloseable {
 
     final int status;
     final HttpHeaders headers;
-    final List<String> comments = new ArrayList<>();
+    final List<String> comments = new java.util.concurrent.CopyOnWriteArrayList<>();
     Integer retry;
     private final InputStream body;
     private final BufferedReader reader;
