@@ -62,7 +62,7 @@ public final class OpenAiCoachModel implements CoachModel {
                 throw new IOException("the model endpoint answered HTTP " + response.statusCode());
             }
             Iterator<String> it = lines.iterator();
-            while (it.hasNext()) {
+            while (hasNext(it)) {
                 String line = it.next();
                 if (!line.startsWith("data:")) continue; // comments, event names, blank separators
                 String data = line.substring(5).trim();
@@ -76,6 +76,15 @@ public final class OpenAiCoachModel implements CoachModel {
             }
         }
         throw new IOException("the model stream ended before [DONE]");
+    }
+
+    /** The body's line stream reports a broken connection as UncheckedIOException; surface the IOException. */
+    private static boolean hasNext(Iterator<String> it) throws IOException {
+        try {
+            return it.hasNext();
+        } catch (java.io.UncheckedIOException e) {
+            throw new IOException("the model stream broke off: " + e.getCause().getMessage(), e.getCause());
+        }
     }
 
     private ObjectNode body(CoachRequest request) throws IOException {
