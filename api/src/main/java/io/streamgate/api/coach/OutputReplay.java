@@ -33,7 +33,14 @@ final class OutputReplay implements AutoCloseable {
 
     OutputReplay(KafkaSettings kafka, int threads) {
         consumers = new ArrayBlockingQueue<>(threads);
-        for (int i = 0; i < threads; i++) consumers.add(new KafkaConsumer<>(kafka.consumer("coach-replay-" + i, null)));
+        for (int i = 0; i < threads; i++) {
+            var props = kafka.consumer("coach-replay-" + i, null);
+            // The last poll of a replay pipelines a fetch at the old position, which the broker parks
+            // at the log end for fetch.max.wait.ms (500 ms by default); the next replay's fetch to that
+            // broker waits behind it. A short wait keeps reconnects fast.
+            props.put(org.apache.kafka.clients.consumer.ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
+            consumers.add(new KafkaConsumer<>(props));
+        }
         pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "coach-replay");
             t.setDaemon(true);
