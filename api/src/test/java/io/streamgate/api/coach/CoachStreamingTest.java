@@ -127,7 +127,7 @@ class CoachStreamingTest {
     @Test
     void aSessionStreamsBatchedTokensThenPartialsThenTheValidatedAnswer() throws Exception {
         String session = create(alice, "a fox streamer with a headset, \"GG\" as title", "thumbnail");
-        Map<String, String> headers = Map.of("Authorization", "Bearer " + alice, "Accept-Encoding", "gzip");
+        Map<String, String> headers = Map.of("Authorization", "Bearer " + alice, "Accept-Encoding", "gzip, br");
         try (SseTestClient sse = SseTestClient.open(baseA + "/v1/coach/sessions/" + session + "/events", headers)) {
             assertThat(sse.status).isEqualTo(200);
             assertThat(sse.headers.firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
