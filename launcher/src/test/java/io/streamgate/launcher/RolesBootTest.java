@@ -38,6 +38,7 @@ class RolesBootTest {
         values.put("DATABASE_APP_PASSWORD", Secrets.randomToken());
         values.put("DATABASE_WORKER_PASSWORD", Secrets.randomToken());
         values.put("JWT_SIGNING_KEYS", JwtKeySet.generateJson());
+        values.put("COACH_TICKET_SECRET", Secrets.randomToken());
         return values;
     }
 
