@@ -1,5 +1,8 @@
 package io.streamgate.api;
 
+import io.streamgate.api.assets.AssetsApi;
+import io.streamgate.api.brandkits.BrandKitsApi;
+import io.streamgate.api.generations.GenerationsApi;
 import io.streamgate.api.coach.CoachApi;
 import io.streamgate.platform.Component;
 import io.streamgate.platform.Platform;
@@ -13,6 +16,9 @@ public final class ApiRole {
     public static List<Component> components(Platform platform) {
         List<Component> components = new ArrayList<>();
         components.add(new CoachApi(platform));
+        components.add(new BrandKitsApi(platform));
+        components.add(new AssetsApi(platform));
+        components.add(new GenerationsApi(platform));
         return components;
     }
 }
