@@ -1,6 +1,6 @@
 -- Views run with the privileges of the querying role (security_invoker), so the RLS of
 -- the tables underneath applies to the caller; a default (owner-privileged) view would
--- bypass RLS and show every user's rows. ViewSecurityTest fails on any view without it.
+-- bypass RLS and show every user's rows. RlsCatalogTest fails on any view without it.
 
 create view brand_kit_asset_counts with (security_invoker = true) as
 select bk.id                          as brand_kit_id,
