@@ -2,8 +2,8 @@ package io.streamgate.api;
 
 import io.streamgate.api.assets.AssetsApi;
 import io.streamgate.api.brandkits.BrandKitsApi;
-import io.streamgate.api.generations.GenerationsApi;
 import io.streamgate.api.coach.CoachApi;
+import io.streamgate.api.generations.GenerationsApi;
 import io.streamgate.platform.Component;
 import io.streamgate.platform.Platform;
 import java.util.ArrayList;

@@ -1,6 +1,10 @@
 package io.streamgate.api.resources;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streamgate.api.assets.AssetsApi;
+import io.streamgate.api.brandkits.BrandKitsApi;
+import io.streamgate.api.generations.GenerationsApi;
+import io.streamgate.platform.Component;
 import io.streamgate.platform.Platform;
 import io.streamgate.schemas.Json;
 import java.io.IOException;
@@ -9,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.UUID;
 
 /** A real HTTP client signed in as one user (Bearer access JWT issued by the platform). */
@@ -23,6 +28,11 @@ final class ApiClient {
         this.userId = userId;
         this.base = "http://127.0.0.1:" + port;
         this.token = platform.auth().tokens().issue(userId, "family-" + userId).token();
+    }
+
+    /** The resources endpoints alone (the api role also serves the coach, which these tests do not need). */
+    static List<Component> resources(Platform platform) {
+        return List.of(new BrandKitsApi(platform), new AssetsApi(platform), new GenerationsApi(platform));
     }
 
     static ApiClient newUser(Platform platform, int port) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
-import io.streamgate.api.ApiRole;
 import io.streamgate.platform.Platform;
 import io.streamgate.schemas.Json;
 import io.streamgate.testkit.StreamgateTest;
@@ -42,7 +41,7 @@ class AssetsApiTest {
     @BeforeAll
     static void aUserWithManyAssets(TestEnv env) {
         platform = env.platform();
-        Javalin app = env.serve(platform, ApiRole.components(platform));
+        Javalin app = env.serve(platform, ApiClient.resources(platform));
         port = app.port();
         owner = ApiClient.newUser(platform, port);
         kitA = UUID.fromString(json(owner.post("/v1/brand-kits", "{\"name\":\"A\"}")).get("id").asText());

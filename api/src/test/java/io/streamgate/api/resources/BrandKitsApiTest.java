@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
-import io.streamgate.api.ApiRole;
 import io.streamgate.platform.Platform;
 import io.streamgate.testkit.StreamgateTest;
 import io.streamgate.testkit.TestEnv;
@@ -26,7 +25,7 @@ class BrandKitsApiTest {
     @BeforeAll
     static void serve(TestEnv env) {
         platform = env.platform();
-        Javalin app = env.serve(platform, ApiRole.components(platform));
+        Javalin app = env.serve(platform, ApiClient.resources(platform));
         user = ApiClient.newUser(platform, app.port());
     }
 

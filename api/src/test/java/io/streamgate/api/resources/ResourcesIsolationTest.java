@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
-import io.streamgate.api.ApiRole;
 import io.streamgate.api.generations.GenerationResults;
 import io.streamgate.platform.Platform;
 import io.streamgate.testkit.StreamgateTest;
@@ -36,7 +35,7 @@ class ResourcesIsolationTest {
     @BeforeAll
     static void twoUsersWithData(TestEnv env) {
         platform = env.platform();
-        Javalin app = env.serve(platform, ApiRole.components(platform));
+        Javalin app = env.serve(platform, ApiClient.resources(platform));
         port = app.port();
         alice = ApiClient.newUser(platform, port);
         bob = ApiClient.newUser(platform, port);
