@@ -4,8 +4,10 @@ import io.streamgate.api.assets.AssetsApi;
 import io.streamgate.api.brandkits.BrandKitsApi;
 import io.streamgate.api.coach.CoachApi;
 import io.streamgate.api.generations.GenerationsApi;
+import io.streamgate.api.sessions.SessionsEndpoints;
 import io.streamgate.platform.Component;
 import io.streamgate.platform.Platform;
+import io.streamgate.platform.auth.RevocationFeed;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,6 +21,8 @@ public final class ApiRole {
         components.add(new BrandKitsApi(platform));
         components.add(new AssetsApi(platform));
         components.add(new GenerationsApi(platform));
+        components.add(new RevocationFeed(platform));
+        components.add(new SessionsEndpoints(platform));
         return components;
     }
 }

@@ -1,5 +1,6 @@
 package io.streamgate.ingest;
 
+import io.streamgate.ingest.auth.AuthEndpoints;
 import io.streamgate.platform.Component;
 import io.streamgate.platform.Platform;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ public final class IngestRole {
 
     public static List<Component> components(Platform platform) {
         List<Component> components = new ArrayList<>();
+        components.add(new AuthEndpoints(platform));
         return components;
     }
 }

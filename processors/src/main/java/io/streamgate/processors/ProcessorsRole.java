@@ -3,6 +3,8 @@ package io.streamgate.processors;
 import io.streamgate.platform.Component;
 import io.streamgate.platform.Platform;
 import io.streamgate.processors.coach.CoachWorker;
+import io.streamgate.processors.tokens.RefreshTokenProcessor;
+import io.streamgate.processors.tokens.TokenAuditSink;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,6 +15,8 @@ public final class ProcessorsRole {
     public static List<Component> components(Platform platform) {
         List<Component> components = new ArrayList<>();
         components.add(CoachWorker.fromEnv(platform));
+        components.add(RefreshTokenProcessor.component(platform));
+        components.add(new TokenAuditSink(platform));
         return components;
     }
 }

@@ -1,0 +1,303 @@
+package io.streamgate.ingest.auth;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.streamgate.platform.Component;
+import io.streamgate.platform.Platform;
+import io.streamgate.platform.auth.AccessTokens;
+import io.streamgate.platform.http.FieldErrors;
+import io.streamgate.platform.http.JsonBodies;
+import io.streamgate.platform.http.ProblemException;
+import io.streamgate.schemas.auth.AuthTopics;
+import io.streamgate.schemas.auth.TokenUsage;
+import io.streamgate.schemas.auth.TokenVerdict;
+import io.streamgate.schemas.auth.Verdicts;
+import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /auth/*} and {@code /.well-known/jwks.json}. The edge checks what it can alone
+ * (passwords, the refresh token's form and tag), writes every token event to
+ * {@code auth.token-usage} keyed by user id, and for refresh and logout waits for the
+ * processor's verdict: the processor that owns the user's partition is the only one that
+ * decides whether a token is current, so there is nothing to lock here.
+ */
+public final class AuthEndpoints implements Component {
+    private static final Logger log = LoggerFactory.getLogger(AuthEndpoints.class);
+    private static final String INVALID_CREDENTIALS = "the email or password is incorrect";
+
+    private final Platform platform;
+    private final AuthSettings settings;
+    private final RefreshTokens refreshTokens;
+    private final Passwords passwords;
+    private final RateLimiter perIp;
+    private final RateLimiter perAccount;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final KafkaClientMetrics producerMetrics;
+    private final VerdictReplies replies;
+
+    public AuthEndpoints(Platform platform) {
+        this(platform, Passwords.owaspDefaults());
+    }
+
+    AuthEndpoints(Platform platform, Passwords passwords) {
+        this.platform = platform;
+        this.settings = AuthSettings.from(platform);
+        this.refreshTokens = new RefreshTokens(settings.refreshSecret() == null ? "unset" : settings.refreshSecret());
+        this.passwords = passwords;
+        this.perIp = new RateLimiter(settings.loginsPerIpPerMinute(), java.time.Duration.ofMinutes(1), platform.clock());
+        this.perAccount = new RateLimiter(settings.failuresPerAccount(), settings.failureWindow(), platform.clock());
+        Map<String, Object> props = platform.kafka().producer("auth-edge");
+        // A refresh waits for its event to be acknowledged; batching would only add latency.
+        props.put("linger.ms", 0);
+        this.producer = new KafkaProducer<>(props);
+        this.producerMetrics = new KafkaClientMetrics(producer);
+        producerMetrics.bindTo(platform.metrics());
+        this.replies = new VerdictReplies(platform, settings.replyPartition());
+        platform.health().register("auth:verdicts", replies::running);
+    }
+
+    @Override
+    public void http(JavalinConfig config) {
+        config.routes.get("/.well-known/jwks.json", this::jwks);
+        config.routes.post("/auth/register", this::register);
+        config.routes.post("/auth/login", this::login);
+        config.routes.post("/auth/refresh", this::refresh);
+        config.routes.post("/auth/logout", ctx -> logout(ctx, TokenUsage.LOGOUT));
+        config.routes.post("/auth/logout-all", ctx -> logout(ctx, TokenUsage.LOGOUT_ALL));
+    }
+
+    @Override
+    public void start() {
+        replies.start();
+    }
+
+    @Override
+    public void close() {
+        replies.close();
+        producer.close(java.time.Duration.ofSeconds(10));
+        producerMetrics.close();
+    }
+
+    // --- routes -------------------------------------------------------------------------------
+
+    private void jwks(Context ctx) {
+        ctx.header("Cache-Control", "public, max-age=300");
+        ctx.contentType("application/json").result(platform.auth().tokens().keys().publicJwksJson());
+    }
+
+    record Credentials(String email, String password) {}
+
+    record RefreshBody(String refreshToken) {}
+
+    private void register(Context ctx) {
+        limitIp(ctx);
+        Credentials body = JsonBodies.read(ctx, Credentials.class);
+        String email = normalise(body.email());
+        new FieldErrors()
+                .check(email != null && email.length() <= 254 && email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+"), "email", "must be an email address")
+                .check(body.password() != null && body.password().length() >= 10, "password", "must be at least 10 characters")
+                .check(body.password() == null || body.password().length() <= 256, "password", "must be at most 256 characters")
+                .throwIfAny();
+        UUID id = UUID.randomUUID();
+        String hash = passwords.hash(body.password());
+        Instant now = platform.clock().instant();
+        boolean created = platform.db().inWorkerTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "insert into users (id, email, password_hash, created_at) values (?, ?, ?, ?) on conflict do nothing")) {
+                ps.setObject(1, id);
+                ps.setString(2, email);
+                ps.setString(3, hash);
+                ps.setObject(4, java.sql.Timestamp.from(now));
+                return ps.executeUpdate() == 1;
+            }
+        });
+        if (!created) {
+            throw new ProblemException(409, "email_taken", "Conflict", "an account with this email already exists; sign in instead");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("user_id", id.toString());
+        out.put("email", email);
+        out.put("created_at", now.toString());
+        ctx.status(201).json(out);
+    }
+
+    private void login(Context ctx) {
+        limitIp(ctx);
+        Credentials body = JsonBodies.read(ctx, Credentials.class);
+        String email = normalise(body.email());
+        new FieldErrors()
+                .check(email != null && email.length() <= 254, "email", "is required")
+                .check(body.password() != null && body.password().length() <= 256, "password", "is required (at most 256 characters)")
+                .throwIfAny();
+        String account = "account:" + email;
+        long wait = perAccount.retryAfterSeconds(account);
+        if (wait > 0) throw tooMany(wait, "too many failed sign-ins for this account; try again later");
+
+        Optional<UUID> user = findUser(email, body.password());
+        if (user.isEmpty()) {
+            perAccount.record(account);
+            throw ProblemException.unauthorized("invalid_credentials", INVALID_CREDENTIALS);
+        }
+        perAccount.reset(account);
+        UUID family = UUID.randomUUID();
+        String token = refreshTokens.first(user.get(), family);
+        // The family exists once this event is acknowledged: any later refresh of it lands on
+        // the same partition after it, so login need not wait for the processor.
+        send(new TokenUsage(UUID.randomUUID().toString(), TokenUsage.ISSUE, user.get().toString(), family.toString(),
+                RefreshTokens.hash(token), null, null, ip(ctx), userAgent(ctx), platform.clock().instant()));
+        tokens(ctx, user.get(), family, token);
+    }
+
+    private void refresh(Context ctx) {
+        RefreshTokens.Parsed presented = presentedToken(ctx);
+        // Server-made, never the client's X-Request-Id: the successor is derived from it, and the
+        // processor answers a request id it has seen with its earlier verdict.
+        String requestId = UUID.randomUUID().toString();
+        String successor = refreshTokens.successor(presented.userId(), presented.familyId(), requestId, presented.hash());
+        TokenVerdict verdict = ask(ctx, TokenUsage.REFRESH, presented, requestId, RefreshTokens.hash(successor));
+        switch (verdict.verdict()) {
+            case Verdicts.ROTATED, Verdicts.REISSUED -> {
+                String token = verdict.successorRequestId().equals(requestId) ? successor
+                        : refreshTokens.successor(presented.userId(), presented.familyId(), verdict.successorRequestId(), presented.hash());
+                tokens(ctx, presented.userId(), presented.familyId(), token);
+            }
+            default -> throw refused(verdict);
+        }
+    }
+
+    private void logout(Context ctx, String type) {
+        RefreshTokens.Parsed presented = presentedToken(ctx);
+        TokenVerdict verdict = ask(ctx, type, presented, UUID.randomUUID().toString(), null);
+        if (!Verdicts.LOGGED_OUT.equals(verdict.verdict())) throw refused(verdict);
+        ctx.header("Cache-Control", "no-store");
+        ctx.status(204);
+    }
+
+    // --- helpers -------------------------------------------------------------------------------
+
+    private RefreshTokens.Parsed presentedToken(Context ctx) {
+        RefreshBody body = JsonBodies.read(ctx, RefreshBody.class);
+        if (body.refreshToken() == null || body.refreshToken().isBlank()) {
+            new FieldErrors().add("refresh_token", "is required").throwIfAny();
+        }
+        return refreshTokens.parse(body.refreshToken().trim())
+                .orElseThrow(() -> ProblemException.unauthorized("invalid_token", "the refresh token is not one this server issued"));
+    }
+
+    /** Writes the event and waits for its verdict: bounded, and a timeout is never a success. */
+    private TokenVerdict ask(Context ctx, String type, RefreshTokens.Parsed presented, String requestId, String successorHash) {
+        var pending = replies.expect(requestId);
+        try {
+            send(new TokenUsage(requestId, type, presented.userId().toString(), presented.familyId().toString(), presented.hash(),
+                    successorHash, replies.partition(), ip(ctx), userAgent(ctx), platform.clock().instant()));
+            return pending.get(settings.verdictTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw ProblemException.unavailable("verdict_timeout",
+                    "the token service did not answer in time; retry the same request shortly", 1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ProblemException.unavailable("verdict_timeout", "interrupted while waiting; retry", 1);
+        } catch (ExecutionException e) {
+            throw ProblemException.unavailable("verdict_timeout", "the token service failed; retry", 1);
+        } finally {
+            replies.forget(requestId);
+        }
+    }
+
+    private void send(TokenUsage event) {
+        byte[] key = event.userId().getBytes(StandardCharsets.UTF_8);
+        byte[] value = AuthTopics.TOKEN_USAGE.valueSerde().serializer().serialize(AuthTopics.TOKEN_USAGE.name(), event);
+        try {
+            producer.send(new ProducerRecord<>(AuthTopics.TOKEN_USAGE.name(), key, value))
+                    .get(settings.verdictTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ProblemException.unavailable("kafka_unavailable", "interrupted while writing; retry", 1);
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("cannot write token event: {}", e.toString());
+            throw ProblemException.unavailable("kafka_unavailable", "the event log is unavailable; retry shortly", 2);
+        }
+    }
+
+    private void tokens(Context ctx, UUID user, UUID family, String refreshToken) {
+        AccessTokens.Issued access = platform.auth().tokens().issue(user, family.toString());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("access_token", access.token());
+        out.put("token_type", "Bearer");
+        out.put("expires_in", Math.max(0, access.expiresAt().getEpochSecond() - platform.clock().instant().getEpochSecond()));
+        out.put("refresh_token", refreshToken);
+        out.put("session_id", family.toString());
+        ctx.header("Cache-Control", "no-store");
+        ctx.header("Pragma", "no-cache");
+        ctx.json(out);
+    }
+
+    private static ProblemException refused(TokenVerdict verdict) {
+        return switch (verdict.verdict()) {
+            case Verdicts.REUSED -> ProblemException.unauthorized("token_reused",
+                    "this refresh token was already used; every session of this account has been signed out");
+            case Verdicts.EXPIRED -> ProblemException.unauthorized("token_expired", "this session has expired; sign in again");
+            default -> ProblemException.unauthorized("invalid_token", "the refresh token is not valid");
+        };
+    }
+
+    private Optional<UUID> findUser(String email, String password) {
+        record Row(UUID id, String hash) {}
+        Optional<Row> row = platform.db().inWorkerTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("select id, password_hash from users where lower(email) = ?")) {
+                ps.setString(1, email);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new Row(rs.getObject(1, UUID.class), rs.getString(2))) : Optional.<Row>empty();
+                }
+            }
+        });
+        // Unknown email and wrong password do the same work and get the same answer.
+        if (row.isEmpty()) {
+            passwords.verifyDummy(password);
+            return Optional.empty();
+        }
+        return passwords.verify(password, row.get().hash()) ? Optional.of(row.get().id()) : Optional.empty();
+    }
+
+    private void limitIp(Context ctx) {
+        String key = "ip:" + ctx.ip();
+        long wait = perIp.retryAfterSeconds(key);
+        if (wait > 0) throw tooMany(wait, "too many sign-in attempts from this address; try again later");
+        perIp.record(key);
+    }
+
+    private static ProblemException tooMany(long seconds, String detail) {
+        return new ProblemException(429, "rate_limited", "Too Many Requests", detail)
+                .header("Retry-After", Long.toString(seconds)).with("retry_after", seconds);
+    }
+
+    private static String normalise(String email) {
+        return email == null ? null : email.trim().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static String ip(Context ctx) {
+        String ip = ctx.ip();
+        return ip.length() > 64 ? ip.substring(0, 64) : ip;
+    }
+
+    private static String userAgent(Context ctx) {
+        String ua = ctx.userAgent();
+        if (ua == null) return null;
+        return ua.length() > 512 ? ua.substring(0, 512) : ua;
+    }
+}

@@ -1,0 +1,25 @@
+package io.streamgate.schemas.auth;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The security audit record of one token event: who presented what, from where, and what was
+ * decided. One record per {@link TokenUsage}; {@code eventId} is its request id, so the Postgres
+ * sink is idempotent. Key: user id.
+ *
+ * @param tokenId base64url SHA-256 of the presented token (never the token)
+ * @param revokedFamilyIds the families this event revoked (reuse revokes all of them)
+ */
+public record TokenAudit(
+        String eventId,
+        String userId,
+        String familyId,
+        String tokenId,
+        String type,
+        String verdict,
+        List<String> revokedFamilyIds,
+        String ip,
+        String userAgent,
+        Instant occurredAt,
+        Instant decidedAt) {}
