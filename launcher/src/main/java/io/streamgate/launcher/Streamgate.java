@@ -133,7 +133,26 @@ public final class Streamgate implements AutoCloseable {
             closeables.push(component);
         }
         http.start();
+        awaitReady(health);
         log.info("streamgate {} ready in {} ms", role.name().toLowerCase(), (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /**
+     * Streams applications and feeds become ready a few seconds after start (group join, state
+     * restore, catching up); "ready" in the banner means /health/ready answers 200. Bounded: if
+     * a check stays down the process still serves, and /health/ready names it.
+     */
+    private static void awaitReady(Health health) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        while (!health.ready() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        if (!health.ready()) log.warn("not ready after 60 s: {}", health.evaluate());
     }
 
     public Platform platform() {
