@@ -39,6 +39,7 @@ class RolesBootTest {
         values.put("DATABASE_WORKER_PASSWORD", Secrets.randomToken());
         values.put("JWT_SIGNING_KEYS", JwtKeySet.generateJson());
         values.put("COACH_TICKET_SECRET", Secrets.randomToken());
+        values.put("REFRESH_TOKEN_SECRET", Secrets.randomToken());
         return values;
     }
 
