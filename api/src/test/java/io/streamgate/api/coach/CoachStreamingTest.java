@@ -325,4 +325,62 @@ class CoachStreamingTest {
             throw new AssertionError(e);
         }
     }
+
+    /**
+     * The brand kit is read under RLS and its snapshot reaches the coach. brand_kits belongs to
+     * the resources feature (V30); where that migration is absent this creates the table exactly
+     * as the briefing's contract defines it, so the lookup is tested either way.
+     */
+    @Test
+    void theUsersBrandKitShapesTheAnswerAndAnotherUsersKitIsNotFound(TestEnv env) throws Exception {
+        UUID aliceId = platformA.auth().tokens().verify(alice).userId();
+        UUID bobId = platformA.auth().tokens().verify(bob).userId();
+        UUID aliceKit = UUID.randomUUID();
+        UUID bobKit = UUID.randomUUID();
+        javax.sql.DataSource owner = io.streamgate.platform.db.Database.ownerDataSource(env.databaseUrl());
+        try (java.sql.Connection c = owner.getConnection(); java.sql.Statement st = c.createStatement()) {
+            var rs = st.executeQuery("select to_regclass('public.brand_kits') is not null");
+            rs.next();
+            if (!rs.getBoolean(1)) {
+                st.execute("""
+                        create table brand_kits (id uuid primary key, user_id uuid not null, name text not null,
+                            colors jsonb not null default '[]', fonts jsonb not null default '[]', tone text, logo_asset_id uuid null,
+                            version int not null default 1, created_at timestamptz not null default now(), updated_at timestamptz not null default now());
+                        alter table brand_kits enable row level security;
+                        alter table brand_kits force row level security;
+                        create policy brand_kits_owner on brand_kits
+                            using (user_id = (select nullif(current_setting('app.user_id', true), '')::uuid))
+                            with check (user_id = (select nullif(current_setting('app.user_id', true), '')::uuid));
+                        """);
+            }
+            try (var ps = c.prepareStatement("insert into brand_kits (id, user_id, name, colors, fonts, tone, created_at, updated_at) "
+                    + "values (?, ?, ?, ?::jsonb, ?::jsonb, ?, now(), now())")) {
+                ps.setObject(1, aliceKit);
+                ps.setObject(2, aliceId);
+                ps.setString(3, "Neon Fox");
+                ps.setString(4, "[\"#ff00aa\", \"#112233\"]");
+                ps.setString(5, "[\"Bebas Neue\"]");
+                ps.setString(6, "Playful");
+                ps.executeUpdate();
+                ps.setObject(1, bobKit);
+                ps.setObject(2, bobId);
+                ps.setString(3, "Bob's kit");
+                ps.executeUpdate();
+            }
+        }
+        HttpResponse<String> created = post(baseA + "/v1/coach/sessions", alice, Json.mapper().writeValueAsString(
+                Map.of("prompt", "a fox streamer with \"GG\" as title", "asset_type", "thumbnail", "brand_kit_id", aliceKit.toString())));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+        String session = readTree(created.body()).get("session_id").asText();
+        Transcript t = readAll(baseB, session, alice, Map.of());
+        JsonNode answer = readTree(t.terminal().data()).get("final");
+        assertThat(answer.get("refined_prompt").asText()).contains("#ff00aa").contains("playful mood");
+        assertThat(answer.get("tips").toString()).contains("Bebas Neue");
+        assertThat(readTree(get(baseA + "/v1/coach/sessions/" + session, alice).body()).get("brand_kit_id").asText()).isEqualTo(aliceKit.toString());
+
+        HttpResponse<String> foreign = post(baseA + "/v1/coach/sessions", alice, Json.mapper().writeValueAsString(
+                Map.of("prompt", "a fox", "asset_type", "emote", "brand_kit_id", bobKit.toString())));
+        assertThat(foreign.statusCode()).isEqualTo(422);
+        assertThat(foreign.body()).contains("brand_kit_id");
+    }
 }
