@@ -198,10 +198,14 @@ public final class CoachApi implements Component {
                 open.add(connection);
                 connection.send("retry: " + settings.retry().toMillis() + "\n\n");
                 long until = hub.subscribe(sessionId, s.outputPartition(), subscriber);
-                replay.replay(sessionId, s.outputPartition(), s.outputFromOffset(), until, subscriber).whenComplete((ok, e) -> {
+                // A finished session's terminal record was acknowledged before its status was
+                // written, so reading to the partition's end must find it, unless retention removed it.
+                replay.replay(sessionId, s.outputPartition(), s.outputFromOffset(), until, s.finished(), subscriber).whenComplete((terminalSeen, e) -> {
                     if (e != null) {
                         log.warn("coach session {}: replay failed ({}); closing the stream so the client resumes", sessionId, e.toString());
                         connection.close();
+                    } else if (s.finished() && !terminalSeen) {
+                        stream.expired(s.lastSeq() == null ? resumeAfter : s.lastSeq());
                     }
                 });
                 return connection.finished();

@@ -48,13 +48,22 @@ final class OutputReplay implements AutoCloseable {
         });
     }
 
-    /** Feeds {@code sink} the session's records at offsets [from, until) in order. */
-    CompletableFuture<Void> replay(UUID session, int partition, long from, long until, Consumer<CoachOutput> sink) {
-        if (from >= until) return CompletableFuture.completedFuture(null);
-        return CompletableFuture.runAsync(() -> {
+    /**
+     * Feeds {@code sink} the session's records at offsets [from, until) in order. With
+     * {@code toEnd} (the session is known to have ended) it reads on to the partition's end if
+     * needed, so the result says for certain whether the terminal record is still in Kafka.
+     *
+     * @return whether the session's terminal record was read
+     */
+    CompletableFuture<Boolean> replay(UUID session, int partition, long from, long until, boolean toEnd, Consumer<CoachOutput> sink) {
+        if (from >= until && !toEnd) return CompletableFuture.completedFuture(false);
+        return CompletableFuture.supplyAsync(() -> {
             KafkaConsumer<byte[], byte[]> consumer = consumers.poll();
             try {
-                read(consumer, session, new TopicPartition(CoachTopics.OUTPUT.name(), partition), from, until, sink);
+                TopicPartition tp = new TopicPartition(CoachTopics.OUTPUT.name(), partition);
+                long end = toEnd ? Math.max(until, consumer.endOffsets(java.util.List.of(tp)).get(tp)) : until;
+                if (from >= end) return false;
+                return read(consumer, session, tp, from, end, sink);
             } finally {
                 consumer.unsubscribe();
                 consumers.add(consumer);
@@ -62,7 +71,7 @@ final class OutputReplay implements AutoCloseable {
         }, pool);
     }
 
-    private static void read(KafkaConsumer<byte[], byte[]> consumer, UUID session, TopicPartition tp, long from, long until,
+    private static boolean read(KafkaConsumer<byte[], byte[]> consumer, UUID session, TopicPartition tp, long from, long until,
             Consumer<CoachOutput> sink) {
         byte[] key = session.toString().getBytes(StandardCharsets.UTF_8);
         consumer.assign(List.of(tp));
@@ -71,13 +80,14 @@ final class OutputReplay implements AutoCloseable {
         while (consumer.position(tp) < until) {
             if (System.nanoTime() > deadline) throw new IllegalStateException("replay of " + session + " did not reach offset " + until);
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                if (record.offset() >= until) return;
+                if (record.offset() >= until) return false;
                 if (!java.util.Arrays.equals(key, record.key())) continue;
                 CoachOutput output = CoachTopics.OUTPUT.valueSerde().deserializer().deserialize(record.topic(), record.value());
                 sink.accept(output);
-                if (output.terminal()) return;
+                if (output.terminal()) return true;
             }
         }
+        return false;
     }
 
     @Override

@@ -69,6 +69,16 @@ final class SessionStream {
         }
     }
 
+    /** The session ended but its output is no longer in Kafka (past coach.output retention). */
+    synchronized void expired(long lastSeq) {
+        if (ended) return;
+        ObjectNode data = Json.mapper().createObjectNode();
+        data.put("seq", lastSeq);
+        data.put("reason", "the output of this session is no longer available (past its retention)");
+        event("error", lastSeq, data);
+        end();
+    }
+
     synchronized boolean ended() {
         return ended;
     }

@@ -383,4 +383,24 @@ class CoachStreamingTest {
         assertThat(foreign.statusCode()).isEqualTo(422);
         assertThat(foreign.body()).contains("brand_kit_id");
     }
+
+    @Test
+    void aFinishedSessionWhoseOutputIsGoneFromKafkaEndsWithAnErrorInsteadOfHanging() throws Exception {
+        UUID user = platformA.auth().tokens().verify(alice).userId();
+        UUID id = UUID.randomUUID();
+        platformA.db().inUserTransaction(user, c -> {
+            // As if retention had removed its records: the offset recorded at creation is past them.
+            try (var ps = c.prepareStatement("insert into coach_sessions (id, user_id, prompt, asset_type, status, last_seq, "
+                    + "output_partition, output_from_offset) values (?, ?, 'old', 'emote', 'done', 7, 0, 0)")) {
+                ps.setObject(1, id);
+                ps.setObject(2, user);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+        Transcript t = readAll(baseB, id.toString(), alice, Map.of("Last-Event-ID", "3"));
+        assertThat(t.terminal().name()).isEqualTo("error");
+        assertThat(t.terminal().id()).isEqualTo("7");
+        assertThat(readTree(t.terminal().data()).get("reason").asText()).contains("no longer available");
+    }
 }
