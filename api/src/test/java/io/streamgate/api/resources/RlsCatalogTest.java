@@ -42,14 +42,22 @@ class RlsCatalogTest {
               and not (c.relrowsecurity and c.relforcerowsecurity)
             order by 1""".formatted(USER_SCHEMAS);
 
-    /** RLS filters by user_id: without an index leading with it every query reads the whole table. */
+    /**
+     * RLS filters by user_id: without an index leading with it every query reads the whole
+     * table. A table keyed by the user itself (auth's users: {@code id = app.user_id}) needs
+     * the index on the column its policies compare with app.user_id instead.
+     */
     static final String RLS_WITHOUT_USER_ID_INDEX = """
             select n.nspname || '.' || c.relname
             from pg_class c join pg_namespace n on n.oid = c.relnamespace
             where c.relkind in ('r', 'p') and c.relrowsecurity and %s
               and not exists (
                 select 1 from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[0]
-                where i.indrelid = c.oid and a.attname = 'user_id' and i.indisvalid)
+                where i.indrelid = c.oid and i.indisvalid
+                  and (a.attname = 'user_id'
+                       or exists (select 1 from pg_policies p
+                                  where p.schemaname = n.nspname and p.tablename = c.relname
+                                    and coalesce(p.qual, p.with_check) ~ ('^\\(*' || a.attname || ' = \\( SELECT .*app\\.user_id'))))
             order by 1""".formatted(USER_SCHEMAS);
 
     /**
@@ -76,7 +84,8 @@ class RlsCatalogTest {
     @Test
     void everyRlsTableHasAnIndexLeadingWithUserId() throws SQLException {
         assertThat(names(RLS_WITHOUT_USER_ID_INDEX))
-                .as("row-level-security tables need an index whose first column is user_id").isEmpty();
+                .as("row-level-security tables need an index whose first column is user_id"
+                        + " (or the column their policies compare with app.user_id)").isEmpty();
     }
 
     @Test
@@ -96,6 +105,11 @@ class RlsCatalogTest {
             s.execute("alter table planted_unindexed enable row level security");
             s.execute("alter table planted_unindexed force row level security");
             s.execute("create index planted_unindexed_wrong_order on planted_unindexed (id, user_id)");
+            // keyed by the user itself, like auth's users table: its primary key is the RLS index
+            s.execute("create table planted_profiles (id uuid primary key, bio text)");
+            s.execute("alter table planted_profiles enable row level security");
+            s.execute("alter table planted_profiles force row level security");
+            s.execute("create policy planted_own on planted_profiles using (id = (select nullif(current_setting('app.user_id', true), '')::uuid))");
             s.execute("create view planted_owner_view as select * from brand_kits");
             s.execute("create view planted_off_view with (security_invoker = false) as select * from assets");
             s.execute("create view planted_ok_view with (security_invoker = true) as select * from assets");
