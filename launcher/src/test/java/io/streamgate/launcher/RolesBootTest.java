@@ -3,8 +3,6 @@ package io.streamgate.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.streamgate.platform.auth.JwtKeySet;
-import io.streamgate.platform.config.Secrets;
 import io.streamgate.schemas.Json;
 import io.streamgate.testkit.StreamgateTest;
 import io.streamgate.testkit.TestEnv;
@@ -28,18 +26,15 @@ class RolesBootTest {
     static final HttpClient http = HttpClient.newHttpClient();
 
     /**
-     * What an operator sets outside dev. A feature that adds a required setting or secret adds
-     * it here too (the failure message names it).
+     * What an operator sets outside dev: the secrets {@link ComposeSecrets} generates for
+     * docker compose. A feature that adds a required secret adds it to ComposeSecrets and
+     * docker-compose.yml (this test's failure message names it).
      */
     static Map<String, String> productionEnv(TestEnv env, String role) {
         Map<String, String> values = new HashMap<>(env.environment(Map.of()));
         values.put("KAFKA_BOOTSTRAP_SERVERS", env.bootstrapServers());
         values.put("STREAMGATE_DATA_DIR", env.dataDir().resolve(role).toString());
-        values.put("DATABASE_APP_PASSWORD", Secrets.randomToken());
-        values.put("DATABASE_WORKER_PASSWORD", Secrets.randomToken());
-        values.put("JWT_SIGNING_KEYS", JwtKeySet.generateJson());
-        values.put("COACH_TICKET_SECRET", Secrets.randomToken());
-        values.put("REFRESH_TOKEN_SECRET", Secrets.randomToken());
+        values.putAll(ComposeSecrets.generate());
         return values;
     }
 
