@@ -1,15 +1,28 @@
 #!/usr/bin/env bash
-# Runs one benchmark end to end and prints its table: bench/run.sh rls [users-sampled] [--keep]
-# Needs a Postgres server (DATABASE_URL, default the local one); builds offline when it can.
+# Runs one benchmark end to end and prints its table: bench/run.sh <name|fully.qualified.Class> [args...]
+#   bench/run.sh rls [users-sampled] [--keep]            RLS indexes before/after (needs Postgres: DATABASE_URL, default local)
+#   bench/run.sh edge [connections] [seconds] [rounds]   the platform edge vs a bare Javalin route; runs with the production
+#                                                        logging configuration, its log lines go to bench/results/edge.log
+# Builds the bench module and its classpath, offline when it can.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 name="${1:-}"; shift || true
+log=
 case "$name" in
-  rls) main=io.streamgate.bench.rls.RlsBench ;;
-  *) echo "usage: bench/run.sh rls [users-sampled] [--keep]" >&2; exit 64 ;;
+  rls)  main=io.streamgate.bench.rls.RlsBench ;;
+  edge) main=io.streamgate.bench.edge.EdgeBench; log=bench/results/edge.log ;;
+  *.*)  main="$name" ;;
+  *) echo "usage: bench/run.sh <rls|edge|fully.qualified.Class> [args...]" >&2; exit 64 ;;
 esac
 cp_file="$(mktemp)"
 trap 'rm -f "$cp_file"' EXIT
 mvn -q -B -o -pl bench -am compile dependency:build-classpath -Dmdep.outputFile="$cp_file" \
   || mvn -q -B -pl bench -am compile dependency:build-classpath -Dmdep.outputFile="$cp_file"
-java -Xmx1g -cp "bench/target/classes:$(cat "$cp_file")" "$main" "$@"
+cp="bench/target/classes:$(cat "$cp_file")"
+if [ -n "$log" ]; then
+  mkdir -p bench/results
+  echo "bench: $main $* (logs in $log)" >&2
+  java ${BENCH_JAVA_OPTS:--Xmx1g} -Dlogback.configurationFile=platform/src/main/resources/logback.xml -cp "$cp" "$main" "$@" 2>"$log"
+else
+  java ${BENCH_JAVA_OPTS:--Xmx1g} -cp "$cp" "$main" "$@"
+fi
