@@ -60,7 +60,8 @@ public final class CoachStream implements AutoCloseable {
     /**
      * Why a stream ended in {@link State#ERROR}, with everything received up to then.
      * {@code reason} is the server's reason for an {@code error} event, or one of
-     * {@code http_<status>}, {@code gave_up} (too many failed reconnections in a row),
+     * {@code http_<status>} (a 4xx other than 408/429, or 401 without a ticket supplier to renew),
+     * {@code gave_up} (too many failed reconnections in a row),
      * {@code protocol_error}.
      */
     public record Failure(String reason, String text, JsonNode lastPartial, long lastSeq, Throwable cause) {}
@@ -267,6 +268,17 @@ public final class CoachStream implements AutoCloseable {
         flush();
         if (error == null && response != null && response.statusCode() != 200) {
             int status = response.statusCode();
+            if (status == 204) {
+                // The server has nothing after our Last-Event-ID: the session is over and we hold
+                // all of its text (the done event itself was lost with the previous connection).
+                complete(null);
+                return;
+            }
+            if (status == 401 && ticket != null) {
+                // Tickets expire (60 s); the next attempt asks the supplier for a fresh one.
+                retry("http_401", null);
+                return;
+            }
             if (status == 429 || status == 408 || status >= 500) {
                 Duration hint = response.headers().firstValue("Retry-After").flatMap(CoachStream::seconds).orElse(null);
                 retry("http_" + status, hint);
@@ -317,6 +329,24 @@ public final class CoachStream implements AutoCloseable {
         failure = f;
         enter(State.ERROR);
         notify(() -> listener.onError(f));
+        finish();
+    }
+
+    private void complete(JsonNode value) {
+        cancelIdleTimer();
+        flush();
+        if (value == null) {
+            try {
+                value = JSON.readTree(text()); // the text is the answer's JSON
+            } catch (Exception notJson) {
+                value = null;
+            }
+        }
+        finalValue = value;
+        JsonNode fv = value;
+        enter(State.COMPLETE);
+        String all = text();
+        notify(() -> listener.onDone(fv, all));
         finish();
     }
 
@@ -387,20 +417,15 @@ public final class CoachStream implements AutoCloseable {
                 scheduleFlush();
             }
             case "done" -> {
+                // done is the terminal record: its seq is the last token's, or the one after it.
                 long seq = data.path("seq").asLong(-1);
-                if (seq > lastSeq) {
+                if (seq > lastSeq + 1) {
                     resync(c, "sequence_gap");
                     return;
                 }
                 c.abort();
                 c.ended = true;
-                flush();
-                finalValue = data.path("final");
-                JsonNode fv = finalValue;
-                enter(State.COMPLETE);
-                String all = text();
-                notify(() -> listener.onDone(fv, all));
-                finish();
+                complete(data.path("final"));
             }
             case "error" -> {
                 c.ended = true;

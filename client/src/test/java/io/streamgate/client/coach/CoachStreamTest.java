@@ -207,6 +207,36 @@ class CoachStreamTest {
     }
 
     @Test
+    void noContentOnResumeMeansTheSessionIsOverAndTheTextIsTheAnswer() throws Exception {
+        // The done event is lost with the first connection; the server then answers 204.
+        try (FakeCoachServer server = new FakeCoachServer(ANSWER, 14, 50L, List.of(Script.dropAfter(FakeCoachServer.BEFORE_DONE, false), Script.status(204)))) {
+            Recorder r = new Recorder();
+            CoachStream stream = client(server, r).build();
+
+            assertThat(run(stream)).isEqualTo(State.COMPLETE);
+
+            assertThat(stream.text()).isEqualTo(ANSWER);
+            assertThat(r.done).isEqualTo(FakeCoachServer.JSON.readTree(ANSWER));
+            assertThat(server.connections()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void anExpiredTicketIsReplacedByAFreshOne() throws Exception {
+        try (FakeCoachServer server = new FakeCoachServer(ANSWER, 15, 50L, List.of(Script.dropAfter(3, false), Script.status(401)))) {
+            AtomicInteger issued = new AtomicInteger();
+            Recorder r = new Recorder();
+            CoachStream stream = client(server, r).ticket(() -> "t" + issued.incrementAndGet()).build();
+
+            assertThat(run(stream)).isEqualTo(State.COMPLETE);
+
+            assertThat(server.tickets).containsExactly("t1", "t2", "t3");
+            assertThat(r.causes).containsExactly("stream_ended", "http_401");
+            assertThat(stream.text()).isEqualTo(ANSWER);
+        }
+    }
+
+    @Test
     void anAuthorisationFailureIsNotRetried() throws Exception {
         try (FakeCoachServer server = new FakeCoachServer(ANSWER, 8, 50L, List.of(Script.status(401)))) {
             Recorder r = new Recorder();

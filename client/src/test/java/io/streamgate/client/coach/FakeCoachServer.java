@@ -29,6 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class FakeCoachServer implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
 
+    static final int BEFORE_DONE = Integer.MAX_VALUE;
+
     /** What connection number i (0-based) does. */
     record Script(int status, int dropAfterEvents, boolean dropMidFrame, boolean hangAfterDrop, Integer errorAtSeq) {
         static Script complete() {
@@ -163,7 +165,7 @@ final class FakeCoachServer implements AutoCloseable {
                 write(out, partialFrame(b[1]), false);
                 events++;
             }
-            if (events == script.dropAfterEvents()) {
+            if (events == script.dropAfterEvents() || script.dropAfterEvents() == BEFORE_DONE) {
                 drop(out, script, doneFrame());
                 return;
             }
@@ -206,9 +208,11 @@ final class FakeCoachServer implements AutoCloseable {
     }
 
     String doneFrame() throws IOException {
-        ObjectNode data = JSON.createObjectNode().put("seq", tokens.size());
+        // As the real server does: the terminal record has the sequence number after the last token.
+        int seq = tokens.size() + 1;
+        ObjectNode data = JSON.createObjectNode().put("seq", seq);
         data.set("final", JSON.readTree(answer));
-        return frame("done", Integer.toString(tokens.size()), data);
+        return frame("done", Integer.toString(seq), data);
     }
 
     private static String frame(String event, String id, ObjectNode data) {
