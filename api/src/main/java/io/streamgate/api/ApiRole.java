@@ -3,6 +3,7 @@ package io.streamgate.api;
 import io.streamgate.api.assets.AssetsApi;
 import io.streamgate.api.brandkits.BrandKitsApi;
 import io.streamgate.api.coach.CoachApi;
+import io.streamgate.api.coach.CoachPage;
 import io.streamgate.api.generations.GenerationsApi;
 import io.streamgate.api.sessions.SessionsEndpoints;
 import io.streamgate.platform.Component;
@@ -23,6 +24,7 @@ public final class ApiRole {
         components.add(new GenerationsApi(platform));
         components.add(new RevocationFeed(platform));
         components.add(new SessionsEndpoints(platform));
+        components.add(new CoachPage());
         return components;
     }
 }
