@@ -241,6 +241,30 @@
     }
   }
 
+  // Sign-in through the auth edge (/auth/login, served by the ingest role): the access token
+  // goes into the token field and stays in memory only; the refresh token is not kept.
+  async function signIn(event) {
+    event.preventDefault();
+    $('signin-status').textContent = 'signing in…';
+    try {
+      const response = await fetch('/auth/login', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Accept': 'application/json' },
+        body: JSON.stringify({ email: $('email').value, password: $('password').value }),
+      });
+      const json = await response.json().catch(() => null);
+      if (!response.ok || !json || !json.access_token) {
+        const why = json && (json.detail || json.title);
+        throw new Error(why || `HTTP ${response.status}`);
+      }
+      $('token').value = json.access_token;
+      $('password').value = '';
+      $('signin-status').textContent = `signed in; the access token is valid for ${json.expires_in} s`;
+    } catch (e) {
+      $('signin-status').textContent = `sign-in failed: ${e.message}`;
+    }
+  }
+
   function stop() {
     closeSource();
     flush();
@@ -256,6 +280,7 @@
 
   document.addEventListener('DOMContentLoaded', () => {
     $('text').appendChild(textNode);
+    $('signin').addEventListener('submit', signIn);
     $('ask').addEventListener('submit', start);
     $('stop').addEventListener('click', stop);
     $('retry').addEventListener('click', retry);

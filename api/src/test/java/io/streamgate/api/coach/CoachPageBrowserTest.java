@@ -130,6 +130,7 @@ class CoachPageBrowserTest {
         awaitState("error");
         String sessionId = chromium.evalString("document.body.dataset.sessionId");
         String before = renderedText();
+        chromium.screenshot(Path.of("target", "coach-page-error.png"));
         assertThat(chromium.evalString("String(document.getElementById('retry').hidden)")).isEqualTo("false");
         assertThat(before).as("the text received before the failure stays on the page; detail: %s",
                 chromium.evalString("document.getElementById('detail').textContent")).isNotEmpty();
