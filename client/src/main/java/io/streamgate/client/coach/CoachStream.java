@@ -61,7 +61,8 @@ public final class CoachStream implements AutoCloseable {
      * Why a stream ended in {@link State#ERROR}, with everything received up to then.
      * {@code reason} is the server's reason for an {@code error} event, or one of
      * {@code http_<status>} (a 4xx other than 408/429, or 401 without a ticket supplier to renew),
-     * {@code gave_up} (too many failed reconnections in a row),
+     * {@code gave_up} (too many failed reconnections in a row), {@code stalled} (no new token for
+     * the stall timeout),
      * {@code protocol_error}.
      */
     public record Failure(String reason, String text, JsonNode lastPartial, long lastSeq, Throwable cause) {}
@@ -91,6 +92,7 @@ public final class CoachStream implements AutoCloseable {
     private final Listener listener;
     private final Duration batchWindow;
     private final Duration idleTimeout;
+    private final Duration stallTimeout;
     private final Backoff backoff;
     private final int maxAttempts;
     private final Random random;
@@ -114,6 +116,7 @@ public final class CoachStream implements AutoCloseable {
     private JsonNode pendingPartial;
     private ScheduledFuture<?> flushTask;
     private ScheduledFuture<?> idleTask;
+    private ScheduledFuture<?> stallTask;
 
     private CoachStream(Builder b) {
         this.uri = b.uri;
@@ -124,6 +127,7 @@ public final class CoachStream implements AutoCloseable {
         this.listener = b.listener;
         this.batchWindow = b.batchWindow;
         this.idleTimeout = b.idleTimeout;
+        this.stallTimeout = b.stallTimeout;
         this.backoff = b.backoff;
         this.maxAttempts = b.maxAttempts;
         this.random = b.random;
@@ -146,6 +150,7 @@ public final class CoachStream implements AutoCloseable {
     public CoachStream start() {
         loop.execute(() -> {
             if (state != State.IDLE) return;
+            armStallTimer();
             connect();
         });
         return this;
@@ -352,6 +357,7 @@ public final class CoachStream implements AutoCloseable {
 
     private void finish() {
         cancelIdleTimer();
+        if (stallTask != null) stallTask.cancel(false);
         finished.complete(state);
         loop.shutdown();
     }
@@ -364,6 +370,18 @@ public final class CoachStream implements AutoCloseable {
             // even if TCP has not noticed yet.
             resync(c, "idle_timeout");
         }, idleTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A stream can be alive (heartbeats) and still never progress, e.g. when the worker
+     * generating it died; with a stall timeout set, no new token for that long ends it in error.
+     */
+    private void armStallTimer() {
+        if (stallTimeout.isZero()) return;
+        if (stallTask != null) stallTask.cancel(false);
+        stallTask = loop.schedule(() -> {
+            if (!state.terminal()) fail("stalled", new TimeoutException("no new token for " + stallTimeout));
+        }, stallTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void cancelIdleTimer() {
@@ -406,6 +424,7 @@ public final class CoachStream implements AutoCloseable {
                 }
                 lastSeq = to;
                 attempt = 0;
+                armStallTimer();
                 pendingText.append(t);
                 scheduleFlush();
             }
@@ -577,6 +596,7 @@ public final class CoachStream implements AutoCloseable {
         private Listener listener = new Listener() {};
         private Duration batchWindow = Duration.ofMillis(16);
         private Duration idleTimeout = Duration.ofSeconds(45);
+        private Duration stallTimeout = Duration.ZERO;
         private Backoff backoff = Backoff.defaults();
         private int maxAttempts = 8;
         private Random random = new Random();
@@ -617,6 +637,15 @@ public final class CoachStream implements AutoCloseable {
         /** A connection silent for this long (the server sends a heartbeat every 15 s) is dropped and resumed. Default 45 s. */
         public Builder idleTimeout(Duration timeout) {
             this.idleTimeout = requireNonNegative(timeout);
+            return this;
+        }
+
+        /**
+         * Ends the stream in {@code ERROR "stalled"} when no new token arrives for this long,
+         * heartbeats and reconnections notwithstanding. Zero (the default) = never.
+         */
+        public Builder stallTimeout(Duration timeout) {
+            this.stallTimeout = requireNonNegative(timeout);
             return this;
         }
 

@@ -280,6 +280,22 @@ class CoachStreamTest {
     }
 
     @Test
+    void aStreamThatOnlySendsHeartbeatsIsNotIdleButStallsWhenAStallTimeoutIsSet() throws Exception {
+        try (FakeCoachServer server = new FakeCoachServer(ANSWER, 16, 50L, List.of(Script.heartbeatsOnlyAfter(4)))) {
+            Recorder r = new Recorder();
+            CoachStream stream = client(server, r).idleTimeout(Duration.ofSeconds(30)).stallTimeout(Duration.ofSeconds(2)).build();
+
+            assertThat(run(stream)).isEqualTo(State.ERROR);
+
+            assertThat(stream.failure().reason()).isEqualTo("stalled");
+            assertThat(stream.text()).isNotEmpty().isEqualTo(stream.failure().text()).isEqualTo(r.deltas.toString());
+            assertThat(ANSWER).startsWith(stream.text());
+            assertThat(r.causes).as("heartbeats kept the connection alive").isEmpty();
+            assertThat(server.connections()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void cancellingStopsTheStreamAndKeepsWhatArrived() throws Exception {
         try (FakeCoachServer server = new FakeCoachServer(ANSWER, 11, 50L, List.of(Script.hangAfter(5)))) {
             Recorder r = new Recorder();

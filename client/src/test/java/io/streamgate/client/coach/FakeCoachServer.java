@@ -32,7 +32,16 @@ final class FakeCoachServer implements AutoCloseable {
     static final int BEFORE_DONE = Integer.MAX_VALUE;
 
     /** What connection number i (0-based) does. */
-    record Script(int status, int dropAfterEvents, boolean dropMidFrame, boolean hangAfterDrop, Integer errorAtSeq) {
+    record Script(int status, int dropAfterEvents, boolean dropMidFrame, boolean hangAfterDrop, Integer errorAtSeq, boolean heartbeats) {
+        Script(int status, int dropAfterEvents, boolean dropMidFrame, boolean hangAfterDrop, Integer errorAtSeq) {
+            this(status, dropAfterEvents, dropMidFrame, hangAfterDrop, errorAtSeq, false);
+        }
+
+        /** Stops producing tokens after {@code events} events but keeps sending heartbeats. */
+        static Script heartbeatsOnlyAfter(int events) {
+            return new Script(200, events, false, true, null, true);
+        }
+
         static Script complete() {
             return new Script(200, -1, false, false, null);
         }
@@ -186,7 +195,9 @@ final class FakeCoachServer implements AutoCloseable {
         }
         if (script.hangAfterDrop()) {
             try {
-                stopping.await();
+                while (!stopping.await(script.heartbeats() ? 20 : 60_000, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    if (script.heartbeats()) write(out, ": heartbeat\n\n", false);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
