@@ -48,7 +48,7 @@ public final class AuthEndpoints implements Component {
     private final RateLimiter perAccount;
     private final KafkaProducer<byte[], byte[]> producer;
     private final KafkaClientMetrics producerMetrics;
-    private final VerdictReplies replies;
+    private volatile VerdictReplies replies;
 
     public AuthEndpoints(Platform platform) {
         this(platform, Passwords.owaspDefaults());
@@ -67,8 +67,7 @@ public final class AuthEndpoints implements Component {
         this.producer = new KafkaProducer<>(props);
         this.producerMetrics = new KafkaClientMetrics(producer);
         producerMetrics.bindTo(platform.metrics());
-        this.replies = new VerdictReplies(platform, settings.replyPartition());
-        platform.health().register("auth:verdicts", replies::running);
+        platform.health().register("auth:verdicts", () -> replies != null && replies.running());
     }
 
     @Override
@@ -83,12 +82,16 @@ public final class AuthEndpoints implements Component {
 
     @Override
     public void start() {
-        replies.start();
+        // Assigned and positioned at the end before the server takes requests, so no verdict
+        // of a request this instance sends can be missed.
+        VerdictReplies r = new VerdictReplies(platform, settings.replyPartition());
+        r.start();
+        replies = r;
     }
 
     @Override
     public void close() {
-        replies.close();
+        if (replies != null) replies.close();
         producer.close(java.time.Duration.ofSeconds(10));
         producerMetrics.close();
     }

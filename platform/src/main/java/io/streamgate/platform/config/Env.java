@@ -120,6 +120,7 @@ public final class Env {
 
     static Duration parseDuration(String raw) {
         String s = raw.trim();
+        if (s.equals("0")) return Duration.ZERO; // "0 = off" settings read naturally without a unit
         Matcher m = SHORT_DURATION.matcher(s);
         if (m.matches()) {
             long n = Long.parseLong(m.group(1));

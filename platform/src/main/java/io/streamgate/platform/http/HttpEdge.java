@@ -52,6 +52,9 @@ public final class HttpEdge {
             });
             config.jetty.modifyHttpConfiguration(hc -> {
                 hc.setSendServerVersion(false);
+                // Room for an Authorization header a little over the 8 KiB token limit, so an
+                // oversized token gets the verifier's 401 problem, not Jetty's bare 431.
+                hc.setRequestHeaderSize(16 * 1024);
                 hc.setSendXPoweredBy(false);
             });
             if (http.tlsKeystore() != null) configureTls(config, http);
