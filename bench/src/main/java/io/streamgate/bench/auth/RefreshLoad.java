@@ -12,7 +12,8 @@ import java.util.function.Supplier;
  * and an open loop is needed for latency at a given rate: an open loop
  * at a fixed rate, where latency counts from the request's scheduled time so a slow server cannot
  * hide its queueing (no coordinated omission), and a closed loop of N workers for the sustained
- * maximum. Calls report success; anything else (errors, exceptions) counts as failed.
+ * maximum. Calls report success; anything else (errors, exceptions, no free user to send as)
+ * counts as failed, and latency percentiles are over successful calls only.
  */
 public final class RefreshLoad {
     private RefreshLoad() {}
@@ -50,9 +51,12 @@ public final class RefreshLoad {
                 f = CompletableFuture.completedFuture(false);
             }
             all[i] = f.handle((success, error) -> {
-                latencies.add(System.nanoTime() - scheduled);
-                if (error == null && Boolean.TRUE.equals(success)) ok.incrementAndGet();
-                else failed.incrementAndGet();
+                if (error == null && Boolean.TRUE.equals(success)) {
+                    latencies.add(System.nanoTime() - scheduled);
+                    ok.incrementAndGet();
+                } else {
+                    failed.incrementAndGet();
+                }
                 return null;
             });
         }
@@ -79,7 +83,7 @@ public final class RefreshLoad {
                     } catch (RuntimeException e) {
                         success = false;
                     }
-                    latencies.add(System.nanoTime() - t0);
+                    if (success) latencies.add(System.nanoTime() - t0);
                     (success ? ok : failed).incrementAndGet();
                 }
             });
