@@ -6,6 +6,8 @@ import io.streamgate.api.coach.CoachApi;
 import io.streamgate.api.coach.CoachPage;
 import io.streamgate.api.generations.GenerationsApi;
 import io.streamgate.api.sessions.SessionsEndpoints;
+import io.streamgate.api.webhooks.SubscriptionApi;
+import io.streamgate.api.webhooks.WebhookAdminApi;
 import io.streamgate.platform.Component;
 import io.streamgate.platform.Platform;
 import io.streamgate.platform.auth.RevocationFeed;
@@ -25,6 +27,8 @@ public final class ApiRole {
         components.add(new RevocationFeed(platform));
         components.add(new SessionsEndpoints(platform));
         components.add(new CoachPage());
+        components.add(new SubscriptionApi(platform));
+        components.add(new WebhookAdminApi(platform));
         return components;
     }
 }

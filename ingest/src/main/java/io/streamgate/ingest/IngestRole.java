@@ -1,6 +1,7 @@
 package io.streamgate.ingest;
 
 import io.streamgate.ingest.auth.AuthEndpoints;
+import io.streamgate.ingest.webhooks.WebhookIngest;
 import io.streamgate.platform.Component;
 import io.streamgate.platform.Platform;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ public final class IngestRole {
     public static List<Component> components(Platform platform) {
         List<Component> components = new ArrayList<>();
         components.add(new AuthEndpoints(platform));
+        components.add(new WebhookIngest(platform));
         return components;
     }
 }

@@ -5,6 +5,7 @@ import io.streamgate.platform.Platform;
 import io.streamgate.processors.coach.CoachWorker;
 import io.streamgate.processors.tokens.RefreshTokenProcessor;
 import io.streamgate.processors.tokens.TokenAuditSink;
+import io.streamgate.processors.webhooks.WebhookProcessors;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,6 +18,7 @@ public final class ProcessorsRole {
         components.add(CoachWorker.fromEnv(platform));
         components.add(RefreshTokenProcessor.component(platform));
         components.add(new TokenAuditSink(platform));
+        components.addAll(WebhookProcessors.components(platform));
         return components;
     }
 }

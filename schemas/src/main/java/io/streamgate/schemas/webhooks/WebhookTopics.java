@@ -5,7 +5,7 @@ import io.streamgate.schemas.TopicSpec.CleanupPolicy;
 import java.time.Duration;
 import java.util.List;
 
-/** Topics of the webhook pipeline (payment provider → ingest → processors). */
+/** Topics of the webhook pipeline (payment provider → ingest → processors → Postgres). */
 public final class WebhookTopics {
     private WebhookTopics() {}
 
@@ -14,5 +14,26 @@ public final class WebhookTopics {
             CleanupPolicy.DELETE,
             "Every verified webhook delivery, keyed by provider event id, raw payload included.");
 
-    public static final List<TopicSpec<?, ?>> ALL = List.of(RECEIVED);
+    public static final TopicSpec<String, SubscriptionEvent> SUBSCRIPTION_EVENTS = new TopicSpec<>(
+            "webhooks.subscription-events", String.class, SubscriptionEvent.class, 6, Duration.ofDays(14),
+            CleanupPolicy.DELETE,
+            "First deliveries of subscription-related events, reduced and re-keyed by subscription id.");
+
+    public static final TopicSpec<String, SubscriptionState> SUBSCRIPTION_STATE = new TopicSpec<>(
+            "webhooks.subscription-state", String.class, SubscriptionState.class, 6, null,
+            CleanupPolicy.COMPACT,
+            "The applied state of each subscription after every applied event, keyed by subscription id (compacted).");
+
+    public static final TopicSpec<String, DeadLetter> DEAD_LETTER = new TopicSpec<>(
+            "webhooks.dead-letter", String.class, DeadLetter.class, 1, Duration.ofDays(30),
+            CleanupPolicy.DELETE,
+            "Webhook records that could not be processed, with the reason, keyed by event id.");
+
+    public static final TopicSpec<String, WebhookDelivery> AUDIT_DELIVERIES = new TopicSpec<>(
+            "audit.webhook-deliveries", String.class, WebhookDelivery.class, 6, Duration.ofDays(90),
+            CleanupPolicy.DELETE,
+            "For data teams: one record per webhook delivery and its outcome (accepted, duplicate, stale, ignored, rejected), keyed by event id.");
+
+    public static final List<TopicSpec<?, ?>> ALL =
+            List.of(RECEIVED, SUBSCRIPTION_EVENTS, SUBSCRIPTION_STATE, DEAD_LETTER, AUDIT_DELIVERIES);
 }

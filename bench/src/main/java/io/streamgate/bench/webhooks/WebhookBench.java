@@ -1,0 +1,163 @@
+package io.streamgate.bench.webhooks;
+
+import io.javalin.Javalin;
+import io.streamgate.launcher.LaunchOptions;
+import io.streamgate.launcher.Streamgate;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Webhook benchmarks on a real {@code streamgate dev} (in-process: embedded broker, local
+ * Postgres in a scratch database):
+ * <ol>
+ *   <li>signed Stripe webhook ingest at 64 connections vs a bare Javalin POST handler in the same
+ *       run (throughput, p50/p99 latency; goal: ingest/baseline >= 0.5);
+ *   <li>end-to-end latency webhook → subscription row in Postgres (p50/p99; goal: p99 within the
+ *       ordering grace + 250 ms).
+ * </ol>
+ * Args: [connections=64] [seconds=15] [e2eEvents=100]
+ */
+public final class WebhookBench {
+    public static void main(String[] args) throws Exception {
+        int connections = args.length > 0 ? Integer.parseInt(args[0]) : 64;
+        Duration measure = Duration.ofSeconds(args.length > 1 ? Integer.parseInt(args[1]) : 15);
+        int e2eEvents = args.length > 2 ? Integer.parseInt(args[2]) : 100;
+        Duration warmup = Duration.ofSeconds(5);
+
+        String db = "bench_webhooks_" + UUID.randomUUID().toString().substring(0, 8);
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres")) {
+            c.createStatement().execute("create database " + db);
+        }
+        var dir = Files.createTempDirectory("webhook-bench");
+        Map<String, String> env = new HashMap<>();
+        env.put("DATABASE_URL", "jdbc:postgresql://127.0.0.1:5432/" + db + "?user=postgres");
+        env.put("LOG_LEVEL", "WARN");
+        Streamgate sg = Streamgate.start(LaunchOptions.parse("dev", "--port", "0", "--kafka-port", "0", "--data-dir", dir.toString()), env);
+        Javalin bare = Javalin.create(cfg -> cfg.routes.post("/echo", ctx -> {
+            ctx.bodyAsBytes();
+            ctx.contentType("application/json").result("{\"received\":true}");
+        })).start("127.0.0.1", 0);
+        try {
+            String secret = sg.platform().secrets().get("STRIPE_WEBHOOK_SECRETS").split(",")[0];
+            URI ingest = URI.create("http://127.0.0.1:" + sg.port() + "/webhooks/stripe");
+            URI echo = URI.create("http://127.0.0.1:" + bare.port() + "/echo");
+            String run = UUID.randomUUID().toString().substring(0, 8);
+
+            // Interleaved: baseline, ingest, baseline, ingest; the better of each pair is reported.
+            List<LoadDriver.Result> base = new ArrayList<>();
+            List<LoadDriver.Result> ours = new ArrayList<>();
+            for (int round = 0; round < 2; round++) {
+                int r = round;
+                base.add(LoadDriver.run(connections, warmup, measure, i -> LoadDriver.post(echo, event("evt_b" + r + "_" + i, run, i))));
+                ours.add(LoadDriver.run(connections, warmup, measure, i -> {
+                    String body = event("evt_" + run + "_" + r + "_" + i, run, i);
+                    return LoadDriver.post(ingest, body, "Stripe-Signature", sign(secret, body));
+                }));
+            }
+            LoadDriver.Result b = best(base);
+            LoadDriver.Result o = best(ours);
+            System.out.println("| endpoint | requests | req/s | p50 ms | p99 ms | errors |");
+            System.out.println("|---|---|---|---|---|---|");
+            System.out.println(b.row("bare Javalin POST (baseline)"));
+            System.out.println(o.row("POST /webhooks/stripe (verify + Kafka acks=all)"));
+            System.out.printf("ratio ingest/baseline: throughput %.2f, p50 latency %.2f, p99 latency %.2f%n",
+                    o.perSecond() / b.perSecond(), o.p50Ms() / b.p50Ms(), o.p99Ms() / b.p99Ms());
+
+            endToEnd(sg, secret, ingest, e2eEvents, db);
+        } finally {
+            bare.stop();
+            sg.close();
+            try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres")) {
+                c.createStatement().execute("drop database if exists " + db + " with (force)");
+            }
+        }
+    }
+
+    static LoadDriver.Result best(List<LoadDriver.Result> rs) {
+        return rs.stream().max((a, c) -> Double.compare(a.perSecond(), c.perSecond())).orElseThrow();
+    }
+
+    /** A Stripe-shaped event of a type no processor applies (ingest cost only). */
+    static String event(String id, String run, int i) {
+        return ("{\"id\":\"%s\",\"object\":\"event\",\"api_version\":\"2025-03-31.basil\",\"created\":%d,\"livemode\":false,"
+                + "\"pending_webhooks\":1,\"type\":\"customer.updated\",\"data\":{\"object\":{\"id\":\"cus_%s_%d\",\"object\":\"customer\","
+                + "\"email\":\"bench@example.com\",\"metadata\":{}}}}").formatted(id, Instant.now().getEpochSecond(), run, i);
+    }
+
+    static String sign(String secret, String body) {
+        try {
+            long t = Instant.now().getEpochSecond();
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            byte[] sig = mac.doFinal((t + "." + body).getBytes(StandardCharsets.UTF_8));
+            StringBuilder hex = new StringBuilder();
+            for (byte x : sig) hex.append(String.format("%02x", x));
+            return "t=" + t + ",v1=" + hex;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void endToEnd(Streamgate sg, String secret, URI ingest, int events, String db) throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        Map<String, Long> seenAt = new ConcurrentHashMap<>();
+        var poller = new Thread(() -> {
+            try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + db + "?user=postgres")) {
+                var ps = c.prepareStatement("select stripe_subscription_id from subscriptions where stripe_subscription_id like ?");
+                ps.setString(1, "sub_e2e_" + run + "_%");
+                while (seenAt.size() < events && !Thread.currentThread().isInterrupted()) {
+                    ResultSet rs = ps.executeQuery();
+                    long now = System.nanoTime();
+                    while (rs.next()) seenAt.putIfAbsent(rs.getString(1), now);
+                    Thread.sleep(2);
+                }
+            } catch (InterruptedException ignored) {
+                // done
+            } catch (Exception e) {
+                e.printStackTrace();
+            }
+        });
+        poller.start();
+        HttpClient client = HttpClient.newHttpClient();
+        for (int i = 0; i < events; i++) {
+            String sub = "sub_e2e_" + run + "_" + i;
+            long now = Instant.now().getEpochSecond();
+            String body = ("{\"id\":\"evt_e2e_%s_%d\",\"object\":\"event\",\"api_version\":\"2025-03-31.basil\",\"created\":%d,\"livemode\":false,"
+                    + "\"type\":\"customer.subscription.created\",\"data\":{\"object\":{\"id\":\"%s\",\"object\":\"subscription\","
+                    + "\"customer\":\"cus_e2e_%d\",\"status\":\"active\",\"items\":{\"object\":\"list\",\"data\":[{\"id\":\"si_%d\","
+                    + "\"object\":\"subscription_item\",\"current_period_end\":%d}]}}}}").formatted(run, i, now, sub, i, i, now + 30 * 86400);
+            long t0 = System.nanoTime();
+            sentAt.put(sub, t0);
+            HttpResponse<String> r = client.send(LoadDriver.post(ingest, body, "Stripe-Signature", sign(secret, body)), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) throw new IllegalStateException("ingest answered " + r.statusCode() + ": " + r.body());
+            Thread.sleep(100);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (seenAt.size() < events && System.nanoTime() < deadline) Thread.sleep(50);
+        poller.interrupt();
+        poller.join();
+        long[] lat = sentAt.entrySet().stream().filter(e -> seenAt.containsKey(e.getKey()))
+                .mapToLong(e -> seenAt.get(e.getKey()) - e.getValue()).sorted().toArray();
+        String grace = sg.platform().env().string("SUBSCRIPTION_ORDERING_GRACE", "10s");
+        System.out.printf("end-to-end webhook -> subscriptions row (grace %s): %d/%d events, p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
+                grace, lat.length, events, LoadDriver.pct(lat, 0.5), LoadDriver.pct(lat, 0.99), lat.length == 0 ? Double.NaN : lat[lat.length - 1] / 1e6);
+    }
+}

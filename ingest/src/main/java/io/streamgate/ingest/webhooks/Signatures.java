@@ -1,0 +1,55 @@
+package io.streamgate.ingest.webhooks;
+
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/** HMAC-SHA256 from the JDK and the checks both schemes share. */
+final class Signatures {
+    private Signatures() {}
+
+    static byte[] hmacSha256(byte[] key, byte[]... parts) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            for (byte[] part : parts) mac.update(part);
+            return mac.doFinal();
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
+    /** Constant time in the length of the expected value, so timing reveals nothing about it. */
+    static boolean equal(byte[] expected, byte[] given) {
+        return given != null && MessageDigest.isEqual(expected, given);
+    }
+
+    /**
+     * Both directions: a signature from the future is as suspicious as an old one (a skewed or
+     * compromised signer could otherwise mint requests that stay replayable for long).
+     */
+    static void requireWithinTolerance(Instant signed, Instant now, Duration tolerance) throws WebhookVerifier.Rejected {
+        Duration skew = Duration.between(signed, now);
+        if (skew.abs().compareTo(tolerance) > 0) {
+            throw new WebhookVerifier.Rejected("timestamp_out_of_tolerance",
+                    "the signature timestamp is " + (skew.isNegative() ? "ahead of" : "behind") + " this server's clock by more than "
+                            + tolerance.toSeconds() + " s; sign each delivery when sending it");
+        }
+    }
+
+    static byte[] hexOrNull(String hex) {
+        if (hex.length() % 2 != 0 || hex.length() > 256) return null;
+        byte[] out = new byte[hex.length() / 2];
+        for (int i = 0; i < out.length; i++) {
+            int hi = Character.digit(hex.charAt(2 * i), 16);
+            int lo = Character.digit(hex.charAt(2 * i + 1), 16);
+            if (hi < 0 || lo < 0) return null;
+            out[i] = (byte) ((hi << 4) | lo);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,227 @@
+package io.streamgate.ingest.webhooks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.streamgate.platform.Component;
+import io.streamgate.platform.Platform;
+import io.streamgate.platform.http.ProblemException;
+import io.streamgate.platform.http.RequestIds;
+import io.streamgate.schemas.Json;
+import io.streamgate.schemas.TopicSpec;
+import io.streamgate.schemas.webhooks.ReceivedWebhook;
+import io.streamgate.schemas.webhooks.WebhookTopics;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /webhooks/stripe} and {@code POST /webhooks/{source}} (Standard Webhooks): verify
+ * the signature over the raw body, check the event's shape, write it to
+ * {@code webhooks.received} keyed by event id, and answer 200 only once the broker
+ * acknowledged it (acks=all, idempotent producer). Anything refused is a problem+json 4xx,
+ * writes nothing and is counted in {@code webhooks.rejected{reason}}; a broker that does not
+ * acknowledge within {@code WEBHOOK_PRODUCE_TIMEOUT} gets the provider a 503 with
+ * Retry-After, and the provider's retry is deduplicated downstream.
+ */
+public final class WebhookIngest implements Component {
+    private static final Logger log = LoggerFactory.getLogger(WebhookIngest.class);
+    private static final Pattern SOURCE = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
+    private static final TopicSpec<String, ReceivedWebhook> TOPIC = WebhookTopics.RECEIVED;
+    static final int RETRY_AFTER_SECONDS = 5;
+
+    private final Platform platform;
+    private final WebhookIngestConfig config;
+    private final Clock clock;
+    private final WebhookVerifier stripe;
+    private final Map<String, WebhookVerifier> sources = new LinkedHashMap<>();
+    private final MeterRegistry metrics;
+    private volatile KafkaProducer<byte[], byte[]> producer;
+    private KafkaClientMetrics producerMetrics;
+
+    public WebhookIngest(Platform platform) {
+        this(platform, WebhookIngestConfig.from(platform), platform.clock());
+    }
+
+    public WebhookIngest(Platform platform, WebhookIngestConfig config, Clock clock) {
+        this.platform = platform;
+        this.config = config;
+        this.clock = clock;
+        this.metrics = platform.metrics();
+        this.stripe = config.stripeSecrets().isEmpty() ? null : new StripeSignatureVerifier(config.stripeSecrets(), config.tolerance());
+        config.sourceSecrets().forEach((source, secrets) -> sources.put(source, new StandardWebhooksVerifier(secrets, config.tolerance())));
+        log.info("webhook ingest: {}", config);
+    }
+
+    @Override
+    public void http(JavalinConfig javalin) {
+        javalin.routes.post("/webhooks/stripe", this::stripe);
+        javalin.routes.post("/webhooks/{source}", this::standard);
+    }
+
+    @Override
+    public void start() {
+        Map<String, Object> props = platform.kafka().producer("webhooks-ingest");
+        long timeoutMs = config.produceTimeout().toMillis();
+        // Bound every wait of the producer by the request's budget, so a dead broker yields a
+        // 503 instead of a request hanging for the default two minutes.
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeoutMs);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeoutMs + 10);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        producer = new KafkaProducer<>(props);
+        producerMetrics = new KafkaClientMetrics(producer);
+        producerMetrics.bindTo(metrics);
+    }
+
+    @Override
+    public void close() {
+        if (producer != null) producer.close(Duration.ofSeconds(10));
+        if (producerMetrics != null) producerMetrics.close();
+    }
+
+    private void stripe(Context ctx) {
+        if (stripe == null) {
+            throw ProblemException.unavailable("webhook_not_configured",
+                    "this endpoint has no signing secret configured (" + WebhookIngestConfig.STRIPE_SECRETS + ")", 60);
+        }
+        Instant now = clock.instant();
+        byte[] body = body(ctx);
+        WebhookVerifier.Verified verified = verify(stripe, ctx, body, now);
+        JsonNode event = json(body);
+        String id = text(event, "id");
+        String type = text(event, "type");
+        JsonNode created = event.get("created");
+        JsonNode object = event.path("data").get("object");
+        if (id == null || type == null || created == null || !created.canConvertToLong() || object == null || !object.isObject()) {
+            throw reject(400, "malformed_event", "a Stripe event needs string id and type, integer created and an object data.object");
+        }
+        produce(ctx, new ReceivedWebhook(id, "stripe", type, new String(body, StandardCharsets.UTF_8),
+                verified.signatureTimestamp(), now, RequestIds.of(ctx), UUID.randomUUID().toString()));
+    }
+
+    private void standard(Context ctx) {
+        String source = ctx.pathParam("source");
+        WebhookVerifier verifier = SOURCE.matcher(source).matches() ? sources.get(source) : null;
+        if (verifier == null) throw reject(404, "unknown_source", "no webhook source named '" + source + "' is configured");
+        Instant now = clock.instant();
+        byte[] body = body(ctx);
+        WebhookVerifier.Verified verified = verify(verifier, ctx, body, now);
+        JsonNode event = json(body);
+        String type = text(event, "type");
+        if (type == null) throw reject(400, "malformed_event", "a Standard Webhooks payload needs a string type");
+        produce(ctx, new ReceivedWebhook(source + ":" + verified.messageId(), source, type, new String(body, StandardCharsets.UTF_8),
+                verified.signatureTimestamp(), now, RequestIds.of(ctx), UUID.randomUUID().toString()));
+    }
+
+    private byte[] body(Context ctx) {
+        if (ctx.contentLength() > config.maxBodyBytes()) throw tooLarge();
+        byte[] body;
+        try {
+            body = ctx.bodyAsBytes();
+        } catch (HttpResponseException e) {
+            if (e.getStatus() == 413) throw tooLarge();
+            throw e;
+        }
+        if (body.length > config.maxBodyBytes()) throw tooLarge();
+        return body;
+    }
+
+    private ProblemException tooLarge() {
+        return reject(413, "payload_too_large", "a webhook body may be at most " + config.maxBodyBytes() + " bytes");
+    }
+
+    private WebhookVerifier.Verified verify(WebhookVerifier verifier, Context ctx, byte[] body, Instant now) {
+        try {
+            return verifier.verify(ctx::header, body, now);
+        } catch (WebhookVerifier.Rejected e) {
+            throw reject(400, e.reason(), e.getMessage());
+        }
+    }
+
+    private JsonNode json(byte[] body) {
+        try {
+            // Strict UTF-8: the payload is stored as text and must stay byte-identical to what was signed.
+            StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body));
+            JsonNode node = Json.mapper().readTree(body);
+            if (node == null || !node.isObject()) throw reject(400, "malformed_event", "the body must be a JSON object");
+            return node;
+        } catch (CharacterCodingException e) {
+            throw reject(400, "malformed_event", "the body is not valid UTF-8");
+        } catch (IOException e) {
+            throw reject(400, "malformed_event", "the body is not valid JSON");
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v != null && v.isTextual() && !v.asText().isBlank() ? v.asText() : null;
+    }
+
+    private void produce(Context ctx, ReceivedWebhook webhook) {
+        KafkaProducer<byte[], byte[]> p = producer;
+        if (p == null) throw ProblemException.unavailable("kafka_unavailable", "ingest is not started", RETRY_AFTER_SECONDS);
+        var record = new ProducerRecord<>(TOPIC.name(), null, webhook.receivedAt().toEpochMilli(),
+                TOPIC.keySerde().serializer().serialize(TOPIC.name(), webhook.eventId()),
+                TOPIC.valueSerde().serializer().serialize(TOPIC.name(), webhook));
+        long deadline = System.nanoTime() + config.produceTimeout().toNanos();
+        try {
+            Future<RecordMetadata> ack = p.send(record);
+            ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException | KafkaException e) {
+            unavailable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            unavailable(e);
+        }
+        Counter.builder("webhooks.accepted").tag("source", webhook.source()).register(metrics).increment();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("received", true);
+        body.put("event_id", webhook.eventId());
+        ctx.json(body);
+    }
+
+    private void unavailable(Exception e) {
+        Counter.builder("webhooks.unavailable").register(metrics).increment();
+        log.warn("webhook not acknowledged by Kafka in time: {}", e.toString());
+        throw ProblemException.unavailable("kafka_unavailable",
+                "the event could not be stored durably right now; retry later", RETRY_AFTER_SECONDS);
+    }
+
+    private ProblemException reject(int status, String reason, String detail) {
+        Counter.builder("webhooks.rejected").tag("reason", reason).register(metrics).increment();
+        String title = switch (status) {
+            case 404 -> "Not Found";
+            case 413 -> "Payload Too Large";
+            default -> "Bad Request";
+        };
+        return new ProblemException(status, reason, title, detail);
+    }
+}

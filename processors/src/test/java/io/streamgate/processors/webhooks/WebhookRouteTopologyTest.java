@@ -1,0 +1,152 @@
+package io.streamgate.processors.webhooks;
+
+import static io.streamgate.processors.webhooks.StripeFixtures.checkoutCompleted;
+import static io.streamgate.processors.webhooks.StripeFixtures.envelope;
+import static io.streamgate.processors.webhooks.StripeFixtures.invoiceEvent;
+import static io.streamgate.processors.webhooks.StripeFixtures.received;
+import static io.streamgate.processors.webhooks.StripeFixtures.subscriptionEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamgate.schemas.Json;
+import io.streamgate.schemas.webhooks.DeadLetter;
+import io.streamgate.schemas.webhooks.ReceivedWebhook;
+import io.streamgate.schemas.webhooks.SubscriptionEvent;
+import io.streamgate.schemas.webhooks.WebhookDelivery;
+import io.streamgate.schemas.webhooks.WebhookTopics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The route topology: a delivery is deduplicated, then sent on, ignored or dead-lettered. */
+class WebhookRouteTopologyTest {
+    static final Instant T0 = Instant.parse("2026-11-28T05:00:00Z");
+    static final Duration RETENTION = Duration.ofDays(7);
+
+    SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    TopologyTestDriver driver;
+    TestInputTopic<String, ReceivedWebhook> received;
+    TestOutputTopic<String, SubscriptionEvent> events;
+    TestOutputTopic<String, WebhookDelivery> audit;
+    TestOutputTopic<String, DeadLetter> dead;
+
+    @BeforeEach
+    void setUp() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "route-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(WebhookRouteTopology.build(new StreamsBuilder(), RETENTION, metrics), props, T0);
+        var r = WebhookTopics.RECEIVED;
+        received = driver.createInputTopic(r.name(), r.keySerde().serializer(), r.valueSerde().serializer());
+        var e = WebhookTopics.SUBSCRIPTION_EVENTS;
+        events = driver.createOutputTopic(e.name(), e.keySerde().deserializer(), e.valueSerde().deserializer());
+        var a = WebhookTopics.AUDIT_DELIVERIES;
+        audit = driver.createOutputTopic(a.name(), a.keySerde().deserializer(), a.valueSerde().deserializer());
+        var d = WebhookTopics.DEAD_LETTER;
+        dead = driver.createOutputTopic(d.name(), d.keySerde().deserializer(), d.valueSerde().deserializer());
+    }
+
+    @AfterEach
+    void tearDown() {
+        driver.close();
+    }
+
+    void deliver(String id, String type, String payload, Instant at) {
+        received.pipeInput(id, received(id, type, payload, at), at);
+    }
+
+    @Test
+    void a_repeated_event_id_is_a_duplicate_audited_and_counted_but_never_sent_on() {
+        String body = subscriptionEvent("evt_1", "customer.subscription.updated", T0.getEpochSecond(), "sub_1", "cus_1", "active", T0.getEpochSecond() + 86400, null, true);
+        deliver("evt_1", "customer.subscription.updated", body, T0);
+        deliver("evt_1", "customer.subscription.updated", body, T0.plus(Duration.ofDays(3)));
+
+        assertThat(events.readKeyValuesToList()).singleElement().satisfies(kv -> assertThat(kv.key).isEqualTo("sub_1"));
+        assertThat(audit.readValuesToList()).singleElement().satisfies(a -> {
+            assertThat(a.outcome()).isEqualTo(WebhookDelivery.DUPLICATE);
+            assertThat(a.eventId()).isEqualTo("evt_1");
+        });
+        assertThat(metrics.counter("webhooks.duplicates").count()).isEqualTo(1);
+    }
+
+    @Test
+    void ids_are_remembered_for_the_retention_and_forgotten_after_it() {
+        String body = subscriptionEvent("evt_2", "customer.subscription.updated", T0.getEpochSecond(), "sub_2", "cus_2", "active", T0.getEpochSecond(), null, true);
+        deliver("evt_2", "customer.subscription.updated", body, T0);
+        deliver("evt_2", "customer.subscription.updated", body, T0.plus(RETENTION).minusSeconds(1));
+        assertThat(events.readValuesToList()).hasSize(1);
+        assertThat(audit.readValuesToList()).extracting(WebhookDelivery::outcome).containsExactly(WebhookDelivery.DUPLICATE);
+
+        // Record time moves past the retention and the purge runs: the store forgets the id.
+        deliver("evt_other", "customer.updated", envelope("evt_other", "customer.updated", T0.getEpochSecond(), Json.mapper().createObjectNode(), null),
+                T0.plus(RETENTION).plus(Duration.ofHours(1)));
+        driver.advanceWallClockTime(DedupRouter.PURGE_EVERY);
+        assertThat(driver.<String, Long>getKeyValueStore(DedupRouter.STORE).get("evt_2")).isNull();
+    }
+
+    @Test
+    void invoices_name_their_subscription_in_both_api_versions() {
+        long now = T0.getEpochSecond();
+        deliver("evt_new", "invoice.paid", invoiceEvent("evt_new", "invoice.paid", now, "sub_new", "cus_9", now + 30 * 86400, true), T0);
+        deliver("evt_old", "invoice.paid", invoiceEvent("evt_old", "invoice.paid", now, "sub_old", "cus_9", now + 30 * 86400, false), T0);
+        var out = events.readKeyValuesToList();
+        assertThat(out).extracting(kv -> kv.key).containsExactly("sub_new", "sub_old");
+        assertThat(out).allSatisfy(kv -> {
+            assertThat(kv.value.customerId()).isEqualTo("cus_9");
+            assertThat(kv.value.currentPeriodEnd()).isEqualTo(Instant.ofEpochSecond(now + 30 * 86400));
+        });
+    }
+
+    @Test
+    void subscriptions_take_their_period_end_from_items_or_from_themselves() {
+        long now = T0.getEpochSecond();
+        deliver("evt_a", "customer.subscription.created", subscriptionEvent("evt_a", "customer.subscription.created", now, "sub_a", "cus_a", "active", now + 100, null, true), T0);
+        deliver("evt_b", "customer.subscription.created", subscriptionEvent("evt_b", "customer.subscription.created", now, "sub_b", "cus_b", "trialing", now + 200, null, false), T0);
+        var out = events.readValuesToList();
+        assertThat(out).extracting(SubscriptionEvent::currentPeriodEnd).containsExactly(Instant.ofEpochSecond(now + 100), Instant.ofEpochSecond(now + 200));
+        assertThat(out).extracting(SubscriptionEvent::status).containsExactly("active", "trialing");
+    }
+
+    @Test
+    void unknown_types_other_sources_and_one_off_checkouts_are_stored_and_audited_as_ignored() {
+        deliver("evt_u", "customer.updated", envelope("evt_u", "customer.updated", T0.getEpochSecond(), Json.mapper().createObjectNode(), null), T0);
+        received.pipeInput("acme:1", new ReceivedWebhook("acme:1", "acme", "payment.succeeded", "{}", T0, T0, null, UUID.randomUUID().toString()), T0.toEpochMilli());
+        deliver("evt_pay", "checkout.session.completed", checkoutCompleted("evt_pay", T0.getEpochSecond(), null, "cus_1", UUID.randomUUID().toString()), T0);
+
+        assertThat(events.isEmpty()).isTrue();
+        assertThat(audit.readValuesToList()).allSatisfy(a -> assertThat(a.outcome()).isEqualTo(WebhookDelivery.IGNORED))
+                .extracting(WebhookDelivery::eventId).containsExactly("evt_u", "acme:1", "evt_pay");
+    }
+
+    @Test
+    void an_unprocessable_event_goes_to_the_dead_letter_topic_with_its_reason_and_processing_goes_on() {
+        deliver("evt_bad", "checkout.session.completed", checkoutCompleted("evt_bad", T0.getEpochSecond(), "sub_x", "cus_x", "not-a-uuid"), T0);
+        deliver("evt_broken", "invoice.paid", "{\"id\":\"evt_broken\"", T0);
+        deliver("evt_fine", "invoice.paid", invoiceEvent("evt_fine", "invoice.paid", T0.getEpochSecond(), "sub_x", "cus_x", T0.getEpochSecond(), true), T0);
+
+        assertThat(dead.readValuesToList()).extracting(DeadLetter::eventId, DeadLetter::stage)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("evt_bad", "route"), org.assertj.core.groups.Tuple.tuple("evt_broken", "route"));
+        assertThat(audit.readValuesToList()).extracting(WebhookDelivery::outcome).containsExactly(WebhookDelivery.REJECTED, WebhookDelivery.REJECTED);
+        assertThat(events.readValuesToList()).extracting(SubscriptionEvent::eventId).containsExactly("evt_fine");
+    }
+
+    @Test
+    void a_record_that_is_no_valid_received_webhook_is_dead_lettered_not_fatal() {
+        received.pipeInput("evt_junk", new ReceivedWebhook(null, null, null, null, null, null, null, null), T0.toEpochMilli());
+        deliver("evt_next", "customer.updated", envelope("evt_next", "customer.updated", T0.getEpochSecond(), Json.mapper().createObjectNode(), null), T0);
+        assertThat(dead.readValuesToList()).singleElement().satisfies(d -> {
+            assertThat(d.eventId()).isEqualTo("evt_junk");
+            assertThat(d.reason()).contains("not a valid");
+        });
+        assertThat(audit.readValuesToList()).extracting(WebhookDelivery::eventId).containsExactly("evt_next");
+    }
+}
