@@ -3,6 +3,7 @@
 #   bench/run.sh rls [users-sampled] [--keep]            RLS indexes before/after (needs Postgres: DATABASE_URL, default local)
 #   bench/run.sh edge [connections] [seconds] [rounds]   the platform edge vs a bare Javalin route; runs with the production
 #                                                        logging configuration, its log lines go to bench/results/edge.log
+#   bench/run.sh webhooks [connections] [seconds] [e2e-events]  signed-webhook ingest vs bare Javalin, and webhook -> Postgres latency (logs in bench/results/webhooks.log)
 # Builds the bench module and its classpath, offline when it can.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -11,8 +12,9 @@ log=
 case "$name" in
   rls)  main=io.streamgate.bench.rls.RlsBench ;;
   edge) main=io.streamgate.bench.edge.EdgeBench; log=bench/results/edge.log ;;
+  webhooks) main=io.streamgate.bench.webhooks.WebhookBench; log=bench/results/webhooks.log ;;
   *.*)  main="$name" ;;
-  *) echo "usage: bench/run.sh <rls|edge|fully.qualified.Class> [args...]" >&2; exit 64 ;;
+  *) echo "usage: bench/run.sh <rls|edge|webhooks|fully.qualified.Class> [args...]" >&2; exit 64 ;;
 esac
 cp_file="$(mktemp)"
 trap 'rm -f "$cp_file"' EXIT

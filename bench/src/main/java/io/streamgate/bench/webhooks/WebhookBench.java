@@ -1,10 +1,12 @@
 package io.streamgate.bench.webhooks;
 
 import io.javalin.Javalin;
+import io.streamgate.bench.HttpLoad;
 import io.streamgate.launcher.LaunchOptions;
 import io.streamgate.launcher.Streamgate;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,12 +16,12 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -61,24 +63,24 @@ public final class WebhookBench {
             String run = UUID.randomUUID().toString().substring(0, 8);
 
             // Interleaved: baseline, ingest, baseline, ingest; the better of each pair is reported.
-            List<LoadDriver.Result> base = new ArrayList<>();
-            List<LoadDriver.Result> ours = new ArrayList<>();
+            List<HttpLoad.Result> base = new ArrayList<>();
+            List<HttpLoad.Result> ours = new ArrayList<>();
+            AtomicLong seq = new AtomicLong();
             for (int round = 0; round < 2; round++) {
-                int r = round;
-                base.add(LoadDriver.run(connections, warmup, measure, i -> LoadDriver.post(echo, event("evt_b" + r + "_" + i, run, i))));
-                ours.add(LoadDriver.run(connections, warmup, measure, i -> {
-                    String body = event("evt_" + run + "_" + r + "_" + i, run, i);
-                    return LoadDriver.post(ingest, body, "Stripe-Signature", sign(secret, body));
-                }));
+                base.add(HttpLoad.of("bare Javalin POST (baseline)", () -> post(echo, event("evt_b" + seq.incrementAndGet(), run, 0)))
+                        .connections(connections).warmup(warmup).duration(measure).run());
+                ours.add(HttpLoad.of("POST /webhooks/stripe (verify + Kafka acks=all)", () -> {
+                    String body = event("evt_" + run + "_" + seq.incrementAndGet(), run, 0);
+                    return post(ingest, body, "Stripe-Signature", sign(secret, body));
+                }).connections(connections).warmup(warmup).duration(measure).run());
             }
-            LoadDriver.Result b = best(base);
-            LoadDriver.Result o = best(ours);
-            System.out.println("| endpoint | requests | req/s | p50 ms | p99 ms | errors |");
-            System.out.println("|---|---|---|---|---|---|");
-            System.out.println(b.row("bare Javalin POST (baseline)"));
-            System.out.println(o.row("POST /webhooks/stripe (verify + Kafka acks=all)"));
+            HttpLoad.Result b = best(base);
+            HttpLoad.Result o = best(ours);
+            System.out.println(HttpLoad.Result.HEADER);
+            System.out.println(b.row(b));
+            System.out.println(o.row(b));
             System.out.printf("ratio ingest/baseline: throughput %.2f, p50 latency %.2f, p99 latency %.2f%n",
-                    o.perSecond() / b.perSecond(), o.p50Ms() / b.p50Ms(), o.p99Ms() / b.p99Ms());
+                    o.throughput() / b.throughput(), o.p50Ms() / b.p50Ms(), o.p99Ms() / b.p99Ms());
 
             endToEnd(sg, secret, ingest, e2eEvents, db);
         } finally {
@@ -90,8 +92,20 @@ public final class WebhookBench {
         }
     }
 
-    static LoadDriver.Result best(List<LoadDriver.Result> rs) {
-        return rs.stream().max((a, c) -> Double.compare(a.perSecond(), c.perSecond())).orElseThrow();
+    static HttpLoad.Result best(List<HttpLoad.Result> rs) {
+        return rs.stream().max((a, c) -> Double.compare(a.throughput(), c.throughput())).orElseThrow();
+    }
+
+    static HttpRequest post(URI uri, String body, String... headers) {
+        var b = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30));
+        for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
+        return b.build();
+    }
+
+    static double pct(long[] sorted, double p) {
+        if (sorted.length == 0) return Double.NaN;
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)] / 1e6;
     }
 
     /** A Stripe-shaped event of a type no processor applies (ingest cost only). */
@@ -146,7 +160,7 @@ public final class WebhookBench {
                     + "\"object\":\"subscription_item\",\"current_period_end\":%d}]}}}}").formatted(run, i, now, sub, i, i, now + 30 * 86400);
             long t0 = System.nanoTime();
             sentAt.put(sub, t0);
-            HttpResponse<String> r = client.send(LoadDriver.post(ingest, body, "Stripe-Signature", sign(secret, body)), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = client.send(post(ingest, body, "Stripe-Signature", sign(secret, body)), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) throw new IllegalStateException("ingest answered " + r.statusCode() + ": " + r.body());
             Thread.sleep(100);
         }
@@ -158,6 +172,6 @@ public final class WebhookBench {
                 .mapToLong(e -> seenAt.get(e.getKey()) - e.getValue()).sorted().toArray();
         String grace = sg.platform().env().string("SUBSCRIPTION_ORDERING_GRACE", "10s");
         System.out.printf("end-to-end webhook -> subscriptions row (grace %s): %d/%d events, p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
-                grace, lat.length, events, LoadDriver.pct(lat, 0.5), LoadDriver.pct(lat, 0.99), lat.length == 0 ? Double.NaN : lat[lat.length - 1] / 1e6);
+                grace, lat.length, events, pct(lat, 0.5), pct(lat, 0.99), lat.length == 0 ? Double.NaN : lat[lat.length - 1] / 1e6);
     }
 }
