@@ -17,7 +17,7 @@ public final class ProcessorsRole {
         List<Component> components = new ArrayList<>();
         components.add(CoachWorker.fromEnv(platform));
         components.add(RefreshTokenProcessor.component(platform));
-        components.add(new TokenAuditSink(platform));
+        components.add(TokenAuditSink.create(platform));
         components.addAll(WebhookProcessors.components(platform));
         return components;
     }

@@ -66,7 +66,7 @@ class TwoInstancesTest {
         Platform p2 = env.platform(settings("1"));
         processorA = RefreshTokenProcessor.component(p1);
         processorB = RefreshTokenProcessor.component(p2);
-        one = new AuthClient(env.serve(p1, List.of(edge1, processorA, new TokenAuditSink(p1),
+        one = new AuthClient(env.serve(p1, List.of(edge1, processorA, TokenAuditSink.create(p1),
                 new RevocationFeed(p1), new SessionsEndpoints(p1))).port());
         two = new AuthClient(env.serve(p2, List.of(new AuthEndpoints(p2), processorB,
                 new RevocationFeed(p2), new SessionsEndpoints(p2))).port());

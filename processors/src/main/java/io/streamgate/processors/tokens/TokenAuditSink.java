@@ -1,8 +1,7 @@
 package io.streamgate.processors.tokens;
 
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.streamgate.platform.Component;
 import io.streamgate.platform.Platform;
+import io.streamgate.platform.db.PostgresSink;
 import io.streamgate.schemas.auth.AuthTopics;
 import io.streamgate.schemas.auth.TokenAudit;
 import io.streamgate.schemas.auth.TokenUsage;
@@ -12,18 +11,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,85 +24,33 @@ import org.slf4j.LoggerFactory;
  * Sinks {@code audit.auth.token-usage} into Postgres with the worker pool: one
  * {@code refresh_token_usage} row per event and the {@code auth_sessions} read model. Idempotent:
  * the row key is the event id (insert ... on conflict do nothing), session timestamps only move
- * forward and a session's status only moves from active to closed; so offsets are committed
- * after the database transaction, and a crash between the two replays harmlessly.
+ * forward and a session's status only moves from active to closed; so, as a {@link PostgresSink},
+ * a batch replayed after a crash changes nothing.
  */
-public final class TokenAuditSink implements Component {
+public final class TokenAuditSink {
     private static final Logger log = LoggerFactory.getLogger(TokenAuditSink.class);
     public static final String GROUP_ID = "streamgate-auth-audit-sink";
+    private static final Deserializer<TokenAudit> VALUES = AuthTopics.AUDIT.valueSerde().deserializer();
 
-    private final Platform platform;
-    private final Deserializer<TokenAudit> values = AuthTopics.AUDIT.valueSerde().deserializer();
-    private volatile boolean running = true;
-    private KafkaConsumer<byte[], byte[]> consumer;
-    private KafkaClientMetrics metrics;
-    private Thread thread;
+    private TokenAuditSink() {}
 
-    public TokenAuditSink(Platform platform) {
-        this.platform = platform;
-        platform.health().register("auth:audit-sink", () -> thread != null && thread.isAlive());
+    public static PostgresSink create(Platform platform) {
+        return new PostgresSink(platform, "auth-audit-sink", GROUP_ID, List.of(AuthTopics.AUDIT.name()), 500,
+                (c, batch) -> write(c, readable(batch)));
     }
 
-    @Override
-    public void start() {
-        Map<String, Object> props = platform.kafka().consumer("auth-audit-sink", GROUP_ID);
-        props.put("max.poll.records", 500);
-        consumer = new KafkaConsumer<>(props);
-        metrics = new KafkaClientMetrics(consumer);
-        metrics.bindTo(platform.metrics());
-        consumer.subscribe(List.of(AuthTopics.AUDIT.name()));
-        thread = new Thread(this::run, "auth-audit-sink");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    private void run() {
-        try {
-            while (running) {
-                ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(200));
-                if (batch.isEmpty()) continue;
-                List<TokenAudit> records = new ArrayList<>();
-                Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-                for (ConsumerRecord<byte[], byte[]> r : batch) {
-                    offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
-                    try {
-                        TokenAudit a = values.deserialize(r.topic(), r.value());
-                        if (a != null) records.add(a);
-                    } catch (RuntimeException e) {
-                        log.warn("skipping unreadable audit record at {}-{} offset {}", r.topic(), r.partition(), r.offset());
-                    }
-                }
-                try {
-                    platform.db().inWorkerTransaction(c -> {
-                        write(c, records);
-                        return null;
-                    });
-                    consumer.commitSync(offsets);
-                } catch (RuntimeException e) {
-                    log.warn("audit sink batch failed ({}); retrying from the last commit", e.toString());
-                    rewind();
-                    Thread.sleep(1000);
-                }
+    /** The batch's audit records; an unreadable one is skipped, loudly, instead of blocking the sink. */
+    private static List<TokenAudit> readable(ConsumerRecords<byte[], byte[]> batch) {
+        List<TokenAudit> records = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : batch) {
+            try {
+                TokenAudit a = VALUES.deserialize(r.topic(), r.value());
+                if (a != null) records.add(a);
+            } catch (RuntimeException e) {
+                log.warn("skipping unreadable audit record at {}-{} offset {}", r.topic(), r.partition(), r.offset());
             }
-        } catch (WakeupException e) {
-            // closing
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.error("audit sink stopped", e);
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
         }
-    }
-
-    private void rewind() {
-        var assigned = consumer.assignment();
-        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assigned);
-        for (TopicPartition tp : assigned) {
-            OffsetAndMetadata o = committed.get(tp);
-            if (o == null) consumer.seekToBeginning(List.of(tp));
-            else consumer.seek(tp, o.offset());
-        }
+        return records;
     }
 
     /** Writes one batch; safe to run again for the same records. */
@@ -174,19 +114,5 @@ public final class TokenAuditSink implements Component {
             }
             usage.executeBatch();
         }
-    }
-
-    @Override
-    public void close() {
-        running = false;
-        if (consumer != null) consumer.wakeup();
-        if (thread != null) {
-            try {
-                thread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (metrics != null) metrics.close();
     }
 }

@@ -26,7 +26,7 @@ public final class WebhookProcessors {
                 new StreamsComponent(platform, SubscriptionTopology.APPLICATION_ID,
                         SubscriptionTopology.build(new org.apache.kafka.streams.StreamsBuilder(), config.orderingGrace(), config.renewalGrace()),
                         lowLatency()),
-                new WebhookSink(platform));
+                WebhookSink.create(platform));
     }
 
     /**

@@ -1,8 +1,7 @@
 package io.streamgate.processors.webhooks;
 
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.streamgate.platform.Component;
 import io.streamgate.platform.Platform;
+import io.streamgate.platform.db.PostgresSink;
 import io.streamgate.processors.subscriptions.Precedence;
 import io.streamgate.schemas.webhooks.SubscriptionState;
 import io.streamgate.schemas.webhooks.WebhookDelivery;
@@ -12,18 +11,11 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,79 +24,20 @@ import org.slf4j.LoggerFactory;
  * {@code webhook_events} / {@code webhook_deliveries} rows, subscription states become
  * {@code subscriptions} rows.
  *
- * <p>A plain consumer, not a Streams processor: a database write cannot join a Kafka
- * transaction, so exactly-once here comes from idempotent writes instead (read_committed
- * input, one database transaction per poll, offsets committed after it): a delivery row is
- * keyed by its delivery id, a subscription row only moves to a higher version. A crash between
- * the database commit and the offset commit replays a batch, and the replay changes nothing.
+ * <p>A {@link PostgresSink}, not a Streams processor: a database write cannot join a Kafka
+ * transaction, so exactly-once here comes from idempotent writes instead: a delivery row is
+ * keyed by its delivery id, a subscription row only moves to a higher version, so a replayed
+ * batch changes nothing.
  */
-public final class WebhookSink implements Component {
+public final class WebhookSink {
     private static final Logger log = LoggerFactory.getLogger(WebhookSink.class);
     public static final String GROUP_ID = "streamgate-webhook-sink";
 
-    private final Platform platform;
-    private final String groupId;
-    private KafkaConsumer<byte[], byte[]> consumer;
-    private KafkaClientMetrics metrics;
-    private Thread thread;
-    private volatile boolean running;
+    private WebhookSink() {}
 
-    public WebhookSink(Platform platform) {
-        this(platform, GROUP_ID);
-    }
-
-    public WebhookSink(Platform platform, String groupId) {
-        this.platform = platform;
-        this.groupId = groupId;
-    }
-
-    @Override
-    public void start() {
-        Map<String, Object> props = platform.kafka().consumer("webhook-sink", groupId);
-        props.put("max.poll.records", 2000);
-        consumer = new KafkaConsumer<>(props);
-        metrics = new KafkaClientMetrics(consumer);
-        metrics.bindTo(platform.metrics());
-        running = true;
-        platform.health().register("webhook-sink", () -> running && thread.isAlive());
-        thread = new Thread(this::run, "webhook-sink");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    private void run() {
-        try {
-            consumer.subscribe(List.of(WebhookTopics.AUDIT_DELIVERIES.name(), WebhookTopics.SUBSCRIPTION_STATE.name()));
-            while (running) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
-                if (records.isEmpty()) continue;
-                try {
-                    platform.db().inWorkerTransaction(c -> {
-                        write(c, records);
-                        return null;
-                    });
-                    consumer.commitSync();
-                } catch (WakeupException e) {
-                    throw e;
-                } catch (RuntimeException e) {
-                    // Postgres unavailable or a bug: rewind to the batch and try again later; the
-                    // writes are idempotent, so whatever did land is not applied twice.
-                    log.warn("webhook sink could not write a batch of {} records; retrying", records.count(), e);
-                    rewind(records);
-                    sleep(1000);
-                }
-            }
-        } catch (WakeupException e) {
-            if (running) throw e;
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
-        }
-    }
-
-    private void rewind(ConsumerRecords<byte[], byte[]> records) {
-        Map<TopicPartition, Long> first = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : records) first.merge(new TopicPartition(r.topic(), r.partition()), r.offset(), Math::min);
-        first.forEach(consumer::seek);
+    public static PostgresSink create(Platform platform) {
+        return new PostgresSink(platform, "webhook-sink", GROUP_ID,
+                List.of(WebhookTopics.AUDIT_DELIVERIES.name(), WebhookTopics.SUBSCRIPTION_STATE.name()), 2000, WebhookSink::write);
     }
 
     static void write(Connection c, ConsumerRecords<byte[], byte[]> records) throws SQLException {
@@ -251,27 +184,5 @@ public final class WebhookSink implements Component {
 
     private static Timestamp ts(Instant i) {
         return i == null ? null : Timestamp.from(i);
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    @Override
-    public void close() {
-        running = false;
-        if (consumer != null) consumer.wakeup();
-        if (thread != null) {
-            try {
-                thread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (metrics != null) metrics.close();
     }
 }
