@@ -10,8 +10,6 @@ import io.streamgate.api.resources.Sql;
 import io.streamgate.platform.Component;
 import io.streamgate.platform.Platform;
 import io.streamgate.platform.http.FieldErrors;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -56,25 +54,11 @@ public final class AssetsApi implements Component {
         UUID brandKit = Params.optionalUuid(ctx, "brand_kit_id", errors);
         String type = Params.optionalAssetType(ctx, "type", errors);
         errors.throwIfAny();
-        Page<Asset> page = Sql.asUser(platform, user, c -> {
-            List<Asset> rows = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(listSql(brandKit != null, type != null, cursor != null))) {
-                int i = 1;
-                if (brandKit != null) ps.setObject(i++, brandKit);
-                if (type != null) ps.setString(i++, type);
-                if (cursor != null) {
-                    Sql.bindCursor(ps, i, cursor);
-                    i += 2;
-                }
-                ps.setInt(i, limit + 1);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) rows.add(Asset.from(rs));
-                }
-            }
-            if (rows.size() <= limit) return new Page<>(rows, null);
-            Asset last = rows.get(limit - 1);
-            return new Page<>(List.copyOf(rows.subList(0, limit)), new Cursor(last.createdAt(), last.id()).encode());
-        });
+        List<Object> filters = new ArrayList<>();
+        if (brandKit != null) filters.add(brandKit);
+        if (type != null) filters.add(type);
+        Page<Asset> page = Sql.asUser(platform, user, c -> Sql.page(c, listSql(brandKit != null, type != null, cursor != null), filters, cursor, limit,
+                Asset::from, row -> new Cursor(row.createdAt(), row.id())));
         Responses.readList(ctx, page);
     }
 }

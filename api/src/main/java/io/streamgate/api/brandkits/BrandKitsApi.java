@@ -17,7 +17,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -48,21 +47,8 @@ public final class BrandKitsApi implements Component {
         int limit = Params.limit(ctx, errors);
         Cursor cursor = Params.cursor(ctx, errors);
         errors.throwIfAny();
-        Page<BrandKit> page = Sql.asUser(platform, user, c -> {
-            List<BrandKit> rows = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(listSql(cursor != null))) {
-                int i = 1;
-                if (cursor != null) {
-                    Sql.bindCursor(ps, i, cursor);
-                    i += 2;
-                }
-                ps.setInt(i, limit + 1);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) rows.add(BrandKit.from(rs));
-                }
-            }
-            return page(rows, limit);
-        });
+        Page<BrandKit> page = Sql.asUser(platform, user, c -> Sql.page(c, listSql(cursor != null), List.of(), cursor, limit,
+                BrandKit::from, row -> new Cursor(row.createdAt(), row.id())));
         Responses.readList(ctx, page);
     }
 
@@ -71,12 +57,6 @@ public final class BrandKitsApi implements Component {
         return "select " + BrandKit.COLUMNS + " from brand_kits"
                 + (withCursor ? " where (created_at, id) < (?, ?)" : "")
                 + " order by created_at desc, id desc limit ?";
-    }
-
-    static Page<BrandKit> page(List<BrandKit> rows, int limit) {
-        if (rows.size() <= limit) return new Page<>(rows, null);
-        BrandKit last = rows.get(limit - 1);
-        return new Page<>(List.copyOf(rows.subList(0, limit)), new Cursor(last.createdAt(), last.id()).encode());
     }
 
     private void get(Context ctx) {

@@ -15,7 +15,6 @@ import io.streamgate.platform.http.JsonBodies;
 import io.streamgate.platform.http.ProblemException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -55,23 +54,8 @@ public final class GenerationsApi implements Component {
         int limit = Params.limit(ctx, errors);
         Cursor cursor = Params.cursor(ctx, errors);
         errors.throwIfAny();
-        Page<GenerationJob> page = Sql.asUser(platform, user, c -> {
-            List<GenerationJob> rows = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(listSql(cursor != null))) {
-                int i = 1;
-                if (cursor != null) {
-                    Sql.bindCursor(ps, i, cursor);
-                    i += 2;
-                }
-                ps.setInt(i, limit + 1);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) rows.add(GenerationJob.from(rs));
-                }
-            }
-            if (rows.size() <= limit) return new Page<>(rows, null);
-            GenerationJob last = rows.get(limit - 1);
-            return new Page<>(List.copyOf(rows.subList(0, limit)), new Cursor(last.createdAt(), last.id()).encode());
-        });
+        Page<GenerationJob> page = Sql.asUser(platform, user, c -> Sql.page(c, listSql(cursor != null), List.of(), cursor, limit,
+                GenerationJob::from, row -> new Cursor(row.createdAt(), row.id())));
         Responses.readList(ctx, page);
     }
 

@@ -71,6 +71,36 @@ public final class Sql {
         ps.setObject(index + 1, cursor.id());
     }
 
+    /** Reads one row into a value. */
+    @FunctionalInterface
+    public interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    /**
+     * Runs a keyset-paginated list query (newest first): binds {@code filters} in order, then
+     * the cursor's position when there is one, then {@code limit + 1}; the extra row only tells
+     * whether a next page exists, and the last row kept becomes the next cursor.
+     */
+    public static <T> Page<T> page(java.sql.Connection c, String sql, List<Object> filters, Cursor cursor, int limit,
+                                   RowMapper<T> mapper, java.util.function.Function<T, Cursor> position) throws SQLException {
+        List<T> rows = new java.util.ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            for (Object filter : filters) ps.setObject(i++, filter);
+            if (cursor != null) {
+                bindCursor(ps, i, cursor);
+                i += 2;
+            }
+            ps.setInt(i, limit + 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) rows.add(mapper.map(rs));
+            }
+        }
+        if (rows.size() <= limit) return new Page<>(rows, null);
+        return new Page<>(List.copyOf(rows.subList(0, limit)), position.apply(rows.get(limit - 1)).encode());
+    }
+
     public static boolean exists(java.sql.Connection c, String sql, UUID id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setObject(1, id);
