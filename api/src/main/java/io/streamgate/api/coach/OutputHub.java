@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.streamgate.platform.kafka.KafkaSettings;
 import io.streamgate.schemas.coach.CoachOutput;
 import io.streamgate.schemas.coach.CoachTopics;
+import io.streamgate.platform.kafka.PollingThreads;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -142,12 +143,7 @@ final class OutputHub implements AutoCloseable {
     @Override
     public void close() {
         running.set(false);
-        if (consumer != null) consumer.wakeup();
-        try {
-            if (thread != null) thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        PollingThreads.stop(consumer, thread, Duration.ofSeconds(5));
         if (consumerMetrics != null) consumerMetrics.close();
         if (consumer != null) consumer.close(Duration.ofSeconds(5));
     }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.streamgate.platform.Platform;
 import io.streamgate.schemas.auth.AuthTopics;
 import io.streamgate.schemas.auth.TokenVerdict;
+import io.streamgate.platform.kafka.PollingThreads;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -107,12 +108,7 @@ final class VerdictReplies implements AutoCloseable {
             metrics.close();
             return;
         }
-        consumer.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        PollingThreads.stop(consumer, thread, Duration.ofSeconds(10));
         metrics.close();
     }
 }

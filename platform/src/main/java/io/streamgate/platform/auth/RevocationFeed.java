@@ -5,6 +5,7 @@ import io.streamgate.platform.Component;
 import io.streamgate.platform.Platform;
 import io.streamgate.schemas.auth.AuthTopics;
 import io.streamgate.schemas.auth.Revocation;
+import io.streamgate.platform.kafka.PollingThreads;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -117,14 +118,7 @@ public final class RevocationFeed implements Component, RevocationView {
     @Override
     public void close() {
         running = false;
-        if (consumer != null) consumer.wakeup();
-        if (thread != null) {
-            try {
-                thread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        PollingThreads.stop(consumer, thread, Duration.ofSeconds(10));
         if (metrics != null) metrics.close();
     }
 }

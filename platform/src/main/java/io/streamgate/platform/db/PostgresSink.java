@@ -3,6 +3,7 @@ package io.streamgate.platform.db;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.streamgate.platform.Component;
 import io.streamgate.platform.Platform;
+import io.streamgate.platform.kafka.PollingThreads;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -113,14 +114,7 @@ public final class PostgresSink implements Component {
     @Override
     public void close() {
         running = false;
-        if (consumer != null) consumer.wakeup();
-        if (thread != null) {
-            try {
-                thread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        PollingThreads.stop(consumer, thread, Duration.ofSeconds(10));
         if (metrics != null) metrics.close();
     }
 }

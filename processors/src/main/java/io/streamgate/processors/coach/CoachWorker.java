@@ -9,6 +9,7 @@ import io.streamgate.schemas.coach.CoachOutput;
 import io.streamgate.schemas.coach.CoachRequest;
 import io.streamgate.schemas.coach.CoachTopics;
 import io.streamgate.schemas.Json;
+import io.streamgate.platform.kafka.PollingThreads;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.time.Clock;
@@ -241,12 +242,7 @@ public final class CoachWorker implements Component {
     @Override
     public void close() {
         running.set(false);
-        if (consumer != null) consumer.wakeup();
-        try {
-            if (pollThread != null) pollThread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        PollingThreads.stop(consumer, pollThread, Duration.ofSeconds(5));
         if (pool != null) {
             pool.shutdownNow();
             try {
