@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jsonwebtoken.Jwts;
+import io.jsonwebtoken.security.Jwks;
 import io.streamgate.platform.Platform;
+import io.streamgate.platform.auth.JwtKeySet;
 import io.streamgate.platform.auth.RevocationFeed;
 import io.streamgate.schemas.Json;
 import io.streamgate.schemas.auth.AuthTopics;
@@ -42,7 +44,7 @@ class AccessTokenAttacksTest {
     static Platform platform;
     static String base;
     static String kid;
-    static PrivateKey key;
+    static JwtKeySet.Key key;
     static PublicKey publicKey;
     static TestEnv testEnv;
 
@@ -52,8 +54,8 @@ class AccessTokenAttacksTest {
         platform = env.platform();
         base = "http://127.0.0.1:" + env.serve(platform, List.of(new RevocationFeed(platform), new SessionsEndpoints(platform))).port();
         kid = platform.auth().tokens().keys().signingKeyId();
-        key = platform.auth().tokens().keys().signingKey();
-        publicKey = platform.auth().tokens().keys().verificationKey(kid).orElseThrow();
+        key = platform.auth().tokens().keys().signing();
+        publicKey = key.publicKey();
         await().until(() -> platform.health().ready());
     }
 
@@ -62,14 +64,14 @@ class AccessTokenAttacksTest {
     @Test
     void aGoodTokenIsAccepted() {
         assertThat(get(platform.auth().tokens().issue(UUID.randomUUID(), UUID.randomUUID().toString()).token()).statusCode()).isEqualTo(200);
-        assertThat(get(es256(claims(), kid)).statusCode()).isEqualTo(200);
+        assertThat(get(signed(claims(), kid)).statusCode()).isEqualTo(200);
     }
 
     @Test
     void aTokenExpiredByLessThanTheSkewIsStillAccepted() {
         Map<String, Object> c = claims();
         c.put("exp", Instant.now().minusSeconds(10).getEpochSecond());
-        assertThat(get(es256(c, kid)).statusCode()).isEqualTo(200);
+        assertThat(get(signed(c, kid)).statusCode()).isEqualTo(200);
     }
 
     // --- attacks ----------------------------------------------------------------------------
@@ -95,40 +97,43 @@ class AccessTokenAttacksTest {
 
     @Test
     void anUnknownKidIsRefused() {
-        refused(es256(claims(), "k-unknown"), "invalid_token");
+        refused(signed(claims(), "k-unknown"), "invalid_token");
         // a key of our own making, under our kid: the signature does not verify
-        PrivateKey attackerKey = Jwts.SIG.ES256.keyPair().build().getPrivate();
-        refused(Jwts.builder().header().keyId(kid).and().claims(claims()).signWith(attackerKey, Jwts.SIG.ES256).compact(), "invalid_token");
-        refused(Jwts.builder().claims(claims()).signWith(key, Jwts.SIG.ES256).compact(), "invalid_token");
+        PrivateKey attackerKey = Jwks.CRV.Ed25519.keyPair().build().getPrivate();
+        refused(Jwts.builder().header().keyId(kid).and().claims(claims()).signWith(attackerKey, Jwts.SIG.EdDSA).compact(), "invalid_token");
+        // the same under another algorithm than our key's (ES256 for an Ed25519 kid)
+        PrivateKey p256 = Jwts.SIG.ES256.keyPair().build().getPrivate();
+        refused(Jwts.builder().header().keyId(kid).and().claims(claims()).signWith(p256, Jwts.SIG.ES256).compact(), "invalid_token");
+        refused(Jwts.builder().claims(claims()).provider(JwtKeySet.PROVIDER).signWith(key.privateKey(), key.algorithm()).compact(), "invalid_token");
     }
 
     @Test
     void aWrongIssuerOrAudienceIsRefused() {
         Map<String, Object> iss = claims();
         iss.put("iss", "someone-else");
-        refused(es256(iss, kid), "invalid_token");
+        refused(signed(iss, kid), "invalid_token");
         Map<String, Object> aud = claims();
         aud.put("aud", "another-api");
-        refused(es256(aud, kid), "invalid_token");
+        refused(signed(aud, kid), "invalid_token");
     }
 
     @Test
     void aTokenExpiredBeyondTheSkewIsRefused() {
         Map<String, Object> c = claims();
         c.put("exp", Instant.now().minusSeconds(31 + 5).getEpochSecond());
-        refused(es256(c, kid), "token_expired");
+        refused(signed(c, kid), "token_expired");
     }
 
     @Test
     void aTokenNotYetValidIsRefused() {
         Map<String, Object> c = claims();
         c.put("nbf", Instant.now().plusSeconds(120).getEpochSecond());
-        refused(es256(c, kid), "invalid_token");
+        refused(signed(c, kid), "invalid_token");
     }
 
     @Test
     void aTamperedTokenIsRefused() {
-        String good = es256(claims(), kid);
+        String good = signed(claims(), kid);
         String[] parts = good.split("\\.");
         Map<String, Object> other = claims();
         other.put("sub", UUID.randomUUID().toString());
@@ -141,7 +146,7 @@ class AccessTokenAttacksTest {
     void aTokenOverEightKibIsRefusedEvenIfSigned() {
         Map<String, Object> c = claims();
         c.put("pad", "x".repeat(9000));
-        refused(es256(c, kid), "invalid_token");
+        refused(signed(c, kid), "invalid_token");
     }
 
     @Test
@@ -183,8 +188,10 @@ class AccessTokenAttacksTest {
         return c;
     }
 
-    static String es256(Map<String, Object> claims, String keyId) {
-        return Jwts.builder().header().keyId(keyId).and().claims(claims).signWith(key, Jwts.SIG.ES256).compact();
+    /** Signed with the server's own signing key, so only the claims or header decide. */
+    static String signed(Map<String, Object> claims, String keyId) {
+        return Jwts.builder().provider(JwtKeySet.PROVIDER).header().keyId(keyId).and().claims(claims)
+                .signWith(key.privateKey(), key.algorithm()).compact();
     }
 
     static void refused(String token, String type) {

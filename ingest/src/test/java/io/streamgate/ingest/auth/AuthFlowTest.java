@@ -83,8 +83,25 @@ class AuthFlowTest {
         Reply jwks = client.send("GET", "/.well-known/jwks.json", null);
         assertThat(jwks.status()).isEqualTo(200);
         assertThat(jwks.body().get("keys").get(0).get("kid").asText()).isEqualTo(platform.auth().tokens().keys().signingKeyId());
-        assertThat(jwks.body().get("keys").get(0).get("alg").asText()).isEqualTo("ES256");
+        assertThat(jwks.body().get("keys").get(0).get("alg").asText()).isEqualTo("EdDSA");
+        assertThat(jwks.body().get("keys").get(0).get("crv").asText()).isEqualTo("Ed25519");
         assertThat(jwks.body().get("keys").get(0).has("d")).isFalse();
+    }
+
+    @Test
+    void aClientVerifiesAnAccessTokenWithTheServedJwksAlone() {
+        // what a resource server of another team does: fetch the JWKS, pick the key by kid and
+        // verify with its own JWT library (jjwt on the JDK's provider here, not ours)
+        Session s = client.signUp();
+        String jwksJson = client.send("GET", "/.well-known/jwks.json", null).body().toString();
+        var keys = io.jsonwebtoken.security.Jwks.setParser().build().parse(jwksJson);
+        var claims = io.jsonwebtoken.Jwts.parser()
+                .keyLocator(header -> keys.getKeys().stream()
+                        .filter(k -> k.getId().equals(((io.jsonwebtoken.ProtectedHeader) header).getKeyId()))
+                        .findFirst().orElseThrow().toKey())
+                .requireIssuer(platform.auth().tokens().config().issuer()).requireAudience(platform.auth().tokens().config().audience())
+                .build().parseSignedClaims(s.accessToken()).getPayload();
+        assertThat(claims.get("sid", String.class)).isEqualTo(s.sessionId());
     }
 
     @Test

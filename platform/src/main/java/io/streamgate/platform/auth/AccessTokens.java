@@ -19,8 +19,10 @@ import java.util.Date;
 import java.util.UUID;
 
 /**
- * Issues and verifies access JWTs (ES256, jjwt). Verification allow-lists ES256, refuses
- * {@code alg: none}, unknown {@code kid}, wrong {@code iss}/{@code aud}, expired or
+ * Issues and verifies access JWTs (jjwt; EdDSA with Ed25519 keys, ES256 for older P-256 keys:
+ * {@link JwtKeySet}). Verification allow-lists those two algorithms and takes the key by
+ * {@code kid} only, accepting a token only when its header names that key's own algorithm; it
+ * refuses {@code alg: none}, HMAC, unknown {@code kid}, wrong {@code iss}/{@code aud}, expired or
  * not-yet-valid tokens (skew at most 30 s), tampered and oversized tokens.
  */
 public final class AccessTokens {
@@ -46,15 +48,17 @@ public final class AccessTokens {
                 .keyLocator(new LocatorAdapter<Key>() {
                     @Override
                     protected Key locate(ProtectedHeader header) {
-                        if (!"ES256".equals(header.getAlgorithm())) {
-                            throw new UnknownKeyException("algorithm " + header.getAlgorithm() + " is not accepted");
-                        }
                         String kid = header.getKeyId();
-                        return keys.verificationKey(kid == null ? "" : kid)
+                        JwtKeySet.Key key = keys.verificationKey(kid == null ? "" : kid)
                                 .orElseThrow(() -> new UnknownKeyException("unknown key id"));
+                        if (!key.algorithm().getId().equals(header.getAlgorithm())) {
+                            throw new UnknownKeyException("algorithm " + header.getAlgorithm() + " is not accepted for this key");
+                        }
+                        return key.publicKey();
                     }
                 })
-                .sig().add(Jwts.SIG.ES256).and()
+                .sig().add(Jwts.SIG.EdDSA).add(Jwts.SIG.ES256).and()
+                .provider(JwtKeySet.PROVIDER)
                 .requireIssuer(config.issuer())
                 .requireAudience(config.audience())
                 .clockSkewSeconds(config.clockSkew().toSeconds())
@@ -74,8 +78,10 @@ public final class AccessTokens {
         Instant now = clock.instant();
         Instant expires = now.plus(config.accessTokenTtl());
         String jti = UUID.randomUUID().toString();
+        JwtKeySet.Key key = keys.signing();
         String token = Jwts.builder()
-                .header().keyId(keys.signingKeyId()).and()
+                .provider(JwtKeySet.PROVIDER)
+                .header().keyId(key.id()).and()
                 .issuer(config.issuer())
                 .audience().add(config.audience()).and()
                 .subject(userId.toString())
@@ -84,7 +90,7 @@ public final class AccessTokens {
                 .issuedAt(Date.from(now))
                 .notBefore(Date.from(now))
                 .expiration(Date.from(expires))
-                .signWith(keys.signingKey(), Jwts.SIG.ES256)
+                .signWith(key.privateKey(), key.algorithm())
                 .compact();
         return new Issued(token, jti, expires);
     }

@@ -3,6 +3,8 @@ package io.streamgate.platform.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jsonwebtoken.Jwts;
+import io.jsonwebtoken.security.Jwks;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,6 +39,55 @@ class AccessTokensTest {
         var other = new AccessTokens(new JwtConfig("streamgate", "streamgate-api", Duration.ofMinutes(15), Duration.ofSeconds(30), JwtKeySet.generateJson()), Clock.systemUTC());
         assertThatThrownBy(() -> tokens.verify(other.issue(UUID.randomUUID(), "f").token()))
                 .isInstanceOf(InvalidTokenException.class);
+    }
+
+    @Test
+    void newKeysAreEd25519AndTheJwksSaysSo() throws Exception {
+        var jwks = io.streamgate.schemas.Json.mapper().readTree(tokens.keys().publicJwksJson()).get("keys").get(0);
+        assertThat(jwks.get("kty").asText()).isEqualTo("OKP");
+        assertThat(jwks.get("crv").asText()).isEqualTo("Ed25519");
+        assertThat(jwks.get("alg").asText()).isEqualTo("EdDSA");
+        assertThat(jwks.get("use").asText()).isEqualTo("sig");
+        String header = new String(Base64.getUrlDecoder().decode(tokens.issue(UUID.randomUUID(), "f").token().split("\\.")[0]), StandardCharsets.UTF_8);
+        assertThat(header).contains("\"alg\":\"EdDSA\"");
+    }
+
+    @Test
+    void rotatingFromAnEs256KeyToEd25519KeepsOldTokensValid() throws Exception {
+        String es256Only = JwtKeySet.withNewKey(Jwts.SIG.ES256.keyPair().build(), null);
+        var before = new AccessTokens(new JwtConfig("streamgate", "streamgate-api", Duration.ofMinutes(15), Duration.ofSeconds(30), es256Only), Clock.systemUTC());
+        String old = before.issue(UUID.randomUUID(), "f-old").token();
+        assertThat(before.verify(old).familyId()).isEqualTo("f-old");
+
+        var after = new AccessTokens(new JwtConfig("streamgate", "streamgate-api", Duration.ofMinutes(15), Duration.ofSeconds(30),
+                JwtKeySet.withNewKey(Jwks.CRV.Ed25519.keyPair().build(), es256Only)), Clock.systemUTC());
+        assertThat(after.verify(old).familyId()).isEqualTo("f-old");
+        String fresh = after.issue(UUID.randomUUID(), "f-new").token();
+        assertThat(after.verify(fresh).familyId()).isEqualTo("f-new");
+        assertThat(after.keys().publicJwksJson()).contains("\"ES256\"").contains("\"EdDSA\"");
+        // the old deployment does not know the new key
+        assertThatThrownBy(() -> before.verify(fresh)).isInstanceOf(InvalidTokenException.class);
+    }
+
+    @Test
+    void aTokenWhoseHeaderNamesAnotherAlgorithmThanItsKeyIsRefused() {
+        // our kid (an Ed25519 key) with an ES256 signature from a P-256 key: refused by the key's
+        // algorithm before any signature check
+        var attacker = Jwts.SIG.ES256.keyPair().build();
+        String token = Jwts.builder().header().keyId(tokens.keys().signingKeyId()).and()
+                .issuer("streamgate").audience().add("streamgate-api").and().subject(UUID.randomUUID().toString())
+                .expiration(new java.util.Date(System.currentTimeMillis() + 60_000))
+                .signWith(attacker.getPrivate(), Jwts.SIG.ES256).compact();
+        assertThatThrownBy(() -> tokens.verify(token)).isInstanceOf(InvalidTokenException.class)
+                .hasMessageContaining("not accepted for this key");
+    }
+
+    @Test
+    void keySetsWithOtherKeyTypesAreRefusedAtStart() {
+        String rsa = JwtKeySet.withNewKey(Jwts.SIG.RS256.keyPair().build(), null);
+        assertThatThrownBy(() -> new JwtKeySet(rsa)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Ed25519 or EC P-256");
+        String p384 = JwtKeySet.withNewKey(Jwts.SIG.ES384.keyPair().build(), null);
+        assertThatThrownBy(() -> new JwtKeySet(p384)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Ed25519 or EC P-256");
     }
 
     private static String b64(String s) {
