@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -202,12 +203,19 @@ public final class AuthEndpoints implements Component {
                 .orElseThrow(() -> ProblemException.unauthorized("invalid_token", "the refresh token is not one this server issued"));
     }
 
-    /** Writes the event and waits for its verdict: bounded, and a timeout is never a success. */
+    /**
+     * Writes the event and waits for its verdict: bounded, and a timeout is never a success. The
+     * write's acknowledgement is not awaited on its own (the verdict cannot come before it); a
+     * failed write fails the wait instead.
+     */
     private TokenVerdict ask(Context ctx, String type, RefreshTokens.Parsed presented, String requestId, String successorHash) {
         var pending = replies.expect(requestId);
         try {
-            send(new TokenUsage(requestId, type, presented.userId().toString(), presented.familyId().toString(), presented.hash(),
-                    successorHash, replies.partition(), ip(ctx), userAgent(ctx), platform.clock().instant()));
+            TokenUsage event = new TokenUsage(requestId, type, presented.userId().toString(), presented.familyId().toString(),
+                    presented.hash(), successorHash, replies.partition(), ip(ctx), userAgent(ctx), platform.clock().instant());
+            producer.send(record(event), (metadata, error) -> {
+                if (error != null) pending.completeExceptionally(new WriteFailed(error));
+            });
             return pending.get(settings.verdictTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw ProblemException.unavailable("verdict_timeout",
@@ -216,24 +224,42 @@ public final class AuthEndpoints implements Component {
             Thread.currentThread().interrupt();
             throw ProblemException.unavailable("verdict_timeout", "interrupted while waiting; retry", 1);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof WriteFailed w) throw kafkaUnavailable(w.getCause());
             throw ProblemException.unavailable("verdict_timeout", "the token service failed; retry", 1);
+        } catch (KafkaException e) {
+            throw kafkaUnavailable(e);
         } finally {
             replies.forget(requestId);
         }
     }
 
-    private void send(TokenUsage event) {
+    /** A token event that the broker did not take. */
+    private static final class WriteFailed extends RuntimeException {
+        WriteFailed(Throwable cause) {
+            super(cause);
+        }
+    }
+
+    private static ProblemException kafkaUnavailable(Throwable cause) {
+        log.warn("cannot write token event: {}", cause.toString());
+        return ProblemException.unavailable("kafka_unavailable", "the event log is unavailable; retry shortly", 2);
+    }
+
+    private static ProducerRecord<byte[], byte[]> record(TokenUsage event) {
         byte[] key = event.userId().getBytes(StandardCharsets.UTF_8);
         byte[] value = AuthTopics.TOKEN_USAGE.valueSerde().serializer().serialize(AuthTopics.TOKEN_USAGE.name(), event);
+        return new ProducerRecord<>(AuthTopics.TOKEN_USAGE.name(), key, value);
+    }
+
+    /** Writes the event and waits for the broker's acknowledgement. */
+    private void send(TokenUsage event) {
         try {
-            producer.send(new ProducerRecord<>(AuthTopics.TOKEN_USAGE.name(), key, value))
-                    .get(settings.verdictTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            producer.send(record(event)).get(settings.verdictTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ProblemException.unavailable("kafka_unavailable", "interrupted while writing; retry", 1);
-        } catch (ExecutionException | TimeoutException e) {
-            log.warn("cannot write token event: {}", e.toString());
-            throw ProblemException.unavailable("kafka_unavailable", "the event log is unavailable; retry shortly", 2);
+        } catch (ExecutionException | TimeoutException | KafkaException e) {
+            throw kafkaUnavailable(e);
         }
     }
 

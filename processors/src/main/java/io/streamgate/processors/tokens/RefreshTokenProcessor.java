@@ -12,7 +12,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * Runs {@link RefreshTokenTopology} as the {@code streamgate-auth} Streams application.
  *
  * <p>Processing guarantee: at-least-once, made effectively exactly-once by the store's request-id
- * idempotency ({@link UserTokens#recent()}), chosen by measurement (BENCHMARKS.md, ## Auth): in the
+ * idempotency ({@link RefreshTokenTopology#REQUESTS_STORE}), chosen by measurement (BENCHMARKS.md, ## Auth): in the
  * same run at 100 refreshes/s, exactly_once_v2 with every latency knob of KAFKA-NOTES.md (linger 0,
  * commit every 10 ms, poll 5 ms, no cache) gave p50 59 ms / p99 282 ms, at-least-once 9 ms / 39 ms,
  * and 32 % more sustained refreshes/s. /auth/refresh waits for the verdict, and under EOS a
@@ -22,7 +22,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * <p>Why at-least-once stays correct: every decision is a pure function of (store, event), times
  * come from the event, and the successor is derived from the request, not random. After a crash,
  * events since the last commit are processed again: if the store already holds their effect (the
- * changelog was flushed), the remembered verdict is re-emitted instead of judging the event as a
+ * changelog was flushed), the verdict remembered under its request id is re-emitted instead of judging the event as a
  * second presentation of the token it rotated; if it does not, the event is judged again against
  * the same state and gives the same verdict and successor. What can repeat is output: a verdict
  * (the edge takes the first), an audit record (the sink ignores a known event id), a revocation
@@ -46,7 +46,11 @@ public final class RefreshTokenProcessor {
         Properties p = new Properties();
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 10);
+        // Under EOS the edge sees a verdict only once its transaction commits, so commit often.
+        // Under at-least-once a verdict is visible as soon as it is written; a commit there only
+        // flushes the producer and records offsets, blocking the stream thread meanwhile, and a
+        // longer interval only widens the replay after a crash, which idempotency absorbs.
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2) ? 10 : 200);
         p.put(StreamsConfig.POLL_MS_CONFIG, 5);
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
         // A crashed or restarted instance holds its partitions (and every refresh of their users

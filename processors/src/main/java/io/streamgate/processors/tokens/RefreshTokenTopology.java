@@ -26,6 +26,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * Refresh-token reuse detection. Token events are keyed by user id, so every event of one user
@@ -37,6 +38,14 @@ import org.apache.kafka.streams.state.Stores;
 public final class RefreshTokenTopology {
     public static final String APPLICATION_ID = "streamgate-auth";
     public static final String STORE = "token-families";
+    /** Verdicts already given, by request id, for replays under at-least-once. */
+    public static final String REQUESTS_STORE = "token-requests";
+    /**
+     * How long a request's verdict is remembered (by the record's timestamp, against stream
+     * time). A replay comes from offsets not yet committed when an instance stopped: seconds or
+     * minutes later, never an hour.
+     */
+    static final Duration REQUEST_MEMORY = Duration.ofHours(1);
     /** How often closed families are pruned from the store (wall clock). */
     static final Duration PRUNE_EVERY = Duration.ofMinutes(10);
 
@@ -45,10 +54,13 @@ public final class RefreshTokenTopology {
     public static Topology build(StreamsBuilder builder, TokenRules rules, Clock clock) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
                 Serdes.String(), JsonSerde.of(UserTokens.class)));
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(REQUESTS_STORE, REQUEST_MEMORY, Duration.ofMillis(1), false),
+                Serdes.String(), JsonSerde.of(UserTokens.Decided.class)));
 
         KStream<String, TokenDecider.Outcome> outcomes = builder
                 .stream(AuthTopics.TOKEN_USAGE.name(), Consumed.with(Serdes.String(), AuthTopics.TOKEN_USAGE.valueSerde()))
-                .process(() -> new Decide(rules, clock), STORE);
+                .process(() -> new Decide(rules, clock), STORE, REQUESTS_STORE);
 
         outcomes.filter((user, o) -> o.verdict().replyPartition() != null)
                 .mapValues(TokenDecider.Outcome::verdict)
@@ -75,6 +87,7 @@ public final class RefreshTokenTopology {
         private final Clock clock;
         private ProcessorContext<String, TokenDecider.Outcome> context;
         private KeyValueStore<String, UserTokens> store;
+        private WindowStore<String, UserTokens.Decided> requests;
 
         Decide(TokenRules rules, Clock clock) {
             this.rules = rules;
@@ -85,6 +98,7 @@ public final class RefreshTokenTopology {
         public void init(ProcessorContext<String, TokenDecider.Outcome> context) {
             this.context = context;
             this.store = context.getStateStore(STORE);
+            this.requests = context.getStateStore(REQUESTS_STORE);
             context.schedule(PRUNE_EVERY, PunctuationType.WALL_CLOCK_TIME, ts -> prune(Instant.ofEpochMilli(ts)));
         }
 
@@ -93,8 +107,15 @@ public final class RefreshTokenTopology {
             TokenUsage event = record.value();
             if (event == null || record.key() == null || !record.key().equals(event.userId())) return;
             UserTokens state = Optional.ofNullable(store.get(record.key())).orElseGet(UserTokens::empty);
+            // A replayed record carries its original timestamp, so the lookup is exact.
+            UserTokens.Decided earlier = requests.fetch(event.requestId(), record.timestamp());
+            if (earlier != null) {
+                context.forward(record.withValue(TokenDecider.again(state, event, earlier, clock.instant())));
+                return;
+            }
             TokenDecider.Outcome outcome = TokenDecider.decide(state, event, rules, clock.instant());
             store.put(record.key(), outcome.state());
+            requests.put(event.requestId(), outcome.decided(), record.timestamp());
             context.forward(record.withValue(outcome));
         }
 

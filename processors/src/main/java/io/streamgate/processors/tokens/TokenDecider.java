@@ -22,13 +22,18 @@ import java.util.Objects;
 final class TokenDecider {
     private TokenDecider() {}
 
-    /** What one event changes and emits. {@code revocation} is null when nothing was revoked. */
-    record Outcome(UserTokens state, TokenVerdict verdict, Revocation revocation, TokenAudit audit) {}
+    /**
+     * What one event changes and emits. {@code decided} is what to remember for the request;
+     * {@code revocation} is null when nothing was revoked.
+     */
+    record Outcome(UserTokens state, Decided decided, TokenVerdict verdict, Revocation revocation, TokenAudit audit) {}
+
+    /** The outcome again for a request decided before: nothing changes, the same answer goes out. */
+    static Outcome again(UserTokens state, TokenUsage event, Decided earlier, Instant now) {
+        return emit(state, event, earlier, now);
+    }
 
     static Outcome decide(UserTokens state, TokenUsage event, TokenRules rules, Instant now) {
-        for (Decided done : state.recent()) {
-            if (done.requestId().equals(event.requestId())) return emit(state, event, done, now);
-        }
         Instant at = event.occurredAt();
         Family family = state.families().get(event.familyId());
         Decided decided = switch (event.type()) {
@@ -38,8 +43,6 @@ final class TokenDecider {
             case TokenUsage.REVOKE_FAMILY -> revokeFamily(state, event, family, at);
             default -> throw new IllegalArgumentException("unknown token event type " + event.type());
         };
-        state.recent().add(decided);
-        while (state.recent().size() > UserTokens.RECENT_LIMIT) state.recent().remove(0);
         return emit(state, event, decided, now);
     }
 
@@ -143,6 +146,6 @@ final class TokenDecider {
                 : new Revocation(e.userId(), List.copyOf(d.revokedFamilyIds()), d.revocationReason(), e.requestId(), d.decidedAt());
         TokenAudit audit = new TokenAudit(e.requestId(), e.userId(), e.familyId(), e.tokenHash(), e.type(), d.verdict(),
                 d.revokedFamilyIds().isEmpty() ? null : List.copyOf(d.revokedFamilyIds()), e.ip(), e.userAgent(), e.occurredAt(), now);
-        return new Outcome(state, verdict, revocation, audit);
+        return new Outcome(state, d, verdict, revocation, audit);
     }
 }

@@ -1,28 +1,23 @@
 package io.streamgate.processors.tokens;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The state-store value for one user: their token families and the verdicts of their most recent
- * requests (request-id idempotency: a request processed twice, e.g. replayed after a crash under
- * at-least-once, gets its first verdict again instead of being judged against the state it
- * already changed).
+ * The state-store value for one user: their token families. Kept small on purpose: it is read,
+ * re-serialised and written to the changelog on every event of the user. The verdicts already
+ * given (request-id idempotency) live in their own store, keyed by request id
+ * ({@link RefreshTokenTopology#REQUESTS_STORE}).
  */
-public record UserTokens(Map<String, Family> families, List<Decided> recent) {
-    /** Enough to cover every request in flight for one user several times over. */
-    static final int RECENT_LIMIT = 64;
-
+public record UserTokens(Map<String, Family> families) {
     public static UserTokens empty() {
-        return new UserTokens(new LinkedHashMap<>(), new ArrayList<>());
+        return new UserTokens(new LinkedHashMap<>());
     }
 
     public UserTokens {
         families = families == null ? new LinkedHashMap<>() : new LinkedHashMap<>(families);
-        recent = recent == null ? new ArrayList<>() : new ArrayList<>(recent);
     }
 
     /**
@@ -59,7 +54,11 @@ public record UserTokens(Map<String, Family> families, List<Decided> recent) {
         }
     }
 
-    /** A verdict already given to a request. */
+    /**
+     * The verdict given to one request. Remembered by request id so that a request processed
+     * twice (replayed after a crash under at-least-once) gets its first verdict again instead of
+     * being judged against the state it already changed.
+     */
     public record Decided(String requestId, String verdict, String familyId, String successorRequestId,
             Instant familyCreatedAt, List<String> revokedFamilyIds, String revocationReason, Instant decidedAt) {}
 }

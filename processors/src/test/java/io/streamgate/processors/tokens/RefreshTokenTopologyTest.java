@@ -73,7 +73,7 @@ class RefreshTokenTopologyTest {
 
     TokenVerdict send(String requestId, String type, String familyId, String presented, String successor, Instant at) {
         usage.pipeInput(user, new TokenUsage(requestId, type, user, familyId, presented == null ? null : hash(presented),
-                successor == null ? null : hash(successor), 3, "203.0.113.7", "test-agent", at));
+                successor == null ? null : hash(successor), 3, "203.0.113.7", "test-agent", at), at);
         TokenVerdict v = verdicts.readValue();
         assertThat(v.requestId()).isEqualTo(requestId);
         return v;
@@ -171,6 +171,22 @@ class RefreshTokenTopologyTest {
         assertThat(replay).usingRecursiveComparison().ignoringFields("decidedAt").isEqualTo(first);
         assertThat(revocations.isEmpty()).isTrue();
         assertThat(refresh("t1", "t2", T0.plusSeconds(120)).verdict()).isEqualTo("rotated");
+    }
+
+    @Test
+    void aReplayIsAnsweredEvenAfterHundredsOfLaterRequestsOfTheSameUser() {
+        login(T0);
+        TokenVerdict first = send("req-first", TokenUsage.REFRESH, family, "t0", "t1", T0.plusSeconds(1));
+        String current = "t1";
+        for (int i = 2; i <= 300; i++) {
+            assertThat(refresh(current, "t" + i, T0.plusSeconds(1).plusMillis(i)).verdict()).isEqualTo("rotated");
+            current = "t" + i;
+        }
+        // the first request again, as after a crash under at-least-once: its first answer, no reuse
+        TokenVerdict replay = send("req-first", TokenUsage.REFRESH, family, "t0", "t1", T0.plusSeconds(1));
+        assertThat(replay).usingRecursiveComparison().ignoringFields("decidedAt").isEqualTo(first);
+        assertThat(revocations.isEmpty()).isTrue();
+        assertThat(refresh(current, "next", T0.plusSeconds(2)).verdict()).isEqualTo("rotated");
     }
 
     @Test
