@@ -12,7 +12,9 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -68,6 +70,10 @@ public final class TokenAuditSink {
              PreparedStatement closed = c.prepareStatement("""
                 update auth_sessions set status = ?, closed_at = ?
                 where user_id = ? and id = any(?) and status = 'active'""")) {
+            // Statements are batched (one round trip each) and run in an order that gives the same
+            // rows as one by one: sessions opened before they are touched; last_used_at only moves
+            // forward, so only each session's latest use in the batch needs writing.
+            Map<UUID, TokenAudit> latestUse = new LinkedHashMap<>();
             for (TokenAudit a : records) {
                 UUID user = UUID.fromString(a.userId());
                 UUID family = UUID.fromString(a.familyId());
@@ -93,25 +99,32 @@ public final class TokenAuditSink {
                     opened.setTimestamp(4, at);
                     opened.setString(5, a.ip());
                     opened.setString(6, a.userAgent());
-                    opened.executeUpdate();
+                    opened.addBatch();
                 }
                 if (Verdicts.ROTATED.equals(a.verdict()) || Verdicts.REISSUED.equals(a.verdict())) {
-                    used.setTimestamp(1, at);
-                    used.setString(2, a.ip());
-                    used.setString(3, a.userAgent());
-                    used.setObject(4, family);
-                    used.setObject(5, user);
-                    used.setTimestamp(6, at);
-                    used.executeUpdate();
+                    latestUse.merge(family, a, (x, y) -> y.occurredAt().isAfter(x.occurredAt()) ? y : x);
                 }
                 if (a.revokedFamilyIds() != null && !a.revokedFamilyIds().isEmpty()) {
                     closed.setString(1, Verdicts.EXPIRED.equals(a.verdict()) ? "expired" : "revoked");
                     closed.setTimestamp(2, at);
                     closed.setObject(3, user);
                     closed.setArray(4, revoked);
-                    closed.executeUpdate();
+                    closed.addBatch();
                 }
             }
+            for (TokenAudit a : latestUse.values()) {
+                Timestamp at = Timestamp.from(a.occurredAt());
+                used.setTimestamp(1, at);
+                used.setString(2, a.ip());
+                used.setString(3, a.userAgent());
+                used.setObject(4, UUID.fromString(a.familyId()));
+                used.setObject(5, UUID.fromString(a.userId()));
+                used.setTimestamp(6, at);
+                used.addBatch();
+            }
+            opened.executeBatch();
+            used.executeBatch();
+            closed.executeBatch();
             usage.executeBatch();
         }
     }
