@@ -4,6 +4,11 @@
 #   bench/run.sh edge [connections] [seconds] [rounds]   the platform edge vs a bare Javalin route; runs with the production
 #                                                        logging configuration, its log lines go to bench/results/edge.log
 #   bench/run.sh webhooks [connections] [seconds] [e2e-events]  signed-webhook ingest vs bare Javalin, and webhook -> Postgres latency (logs in bench/results/webhooks.log)
+#   bench/run.sh auth                                    /auth/refresh through Kafka vs a Postgres UPDATE (-Dusers, -Dseconds, -Dguarantees in BENCH_JAVA_OPTS)
+# The JVM gets a common ForkJoinPool of 2: with the default (cores - 1 = 1 on a 2-core box)
+# CompletableFuture falls back to a new thread per async task, and the JDK HttpClient the load
+# drivers use completes every response through one, which would bill thousands of thread starts
+# per second to whatever is being measured.
 # Builds the bench module and its classpath, offline when it can.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -13,18 +18,20 @@ case "$name" in
   rls)  main=io.streamgate.bench.rls.RlsBench ;;
   edge) main=io.streamgate.bench.edge.EdgeBench; log=bench/results/edge.log ;;
   webhooks) main=io.streamgate.bench.webhooks.WebhookBench; log=bench/results/webhooks.log ;;
+  auth) main=io.streamgate.bench.auth.RefreshBench; log=bench/results/auth.log ;;
   *.*)  main="$name" ;;
-  *) echo "usage: bench/run.sh <rls|edge|webhooks|fully.qualified.Class> [args...]" >&2; exit 64 ;;
+  *) echo "usage: bench/run.sh <rls|edge|webhooks|auth|fully.qualified.Class> [args...]" >&2; exit 64 ;;
 esac
 cp_file="$(mktemp)"
 trap 'rm -f "$cp_file"' EXIT
 mvn -q -B -o -pl bench -am compile dependency:build-classpath -Dmdep.outputFile="$cp_file" \
   || mvn -q -B -pl bench -am compile dependency:build-classpath -Dmdep.outputFile="$cp_file"
 cp="bench/target/classes:$(cat "$cp_file")"
+opts="-Xmx1g -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 ${BENCH_JAVA_OPTS:-}"
 if [ -n "$log" ]; then
   mkdir -p bench/results
   echo "bench: $main $* (logs in $log)" >&2
-  java ${BENCH_JAVA_OPTS:--Xmx1g} -Dlogback.configurationFile=platform/src/main/resources/logback.xml -cp "$cp" "$main" "$@" 2>"$log"
+  java $opts -Dlogback.configurationFile=platform/src/main/resources/logback.xml -cp "$cp" "$main" "$@" 2>"$log"
 else
-  java ${BENCH_JAVA_OPTS:--Xmx1g} -cp "$cp" "$main" "$@"
+  java $opts -cp "$cp" "$main" "$@"
 fi

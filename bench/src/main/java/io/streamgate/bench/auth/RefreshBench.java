@@ -54,7 +54,7 @@ public final class RefreshBench {
     public static void main(String[] args) throws Exception {
         List<String> rows = new ArrayList<>();
         try (TestDatabase db = TestDatabase.create("authbench")) {
-            for (String guarantee : List.of("exactly_once_v2", "at_least_once")) {
+            for (String guarantee : System.getProperty("guarantees", "exactly_once_v2,at_least_once").split(",")) {
                 rows.addAll(run(db, guarantee));
             }
         }
