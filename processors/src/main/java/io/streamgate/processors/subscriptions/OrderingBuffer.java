@@ -7,9 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -38,9 +42,18 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Two punctuators check: stream time (records arriving) and wall-clock time (an idle task
  * still releases; there record time is "the latest record time plus how long we have been
  * idle", so a task reading a backlog of old records never releases them early).
+ *
+ * <p>A second store indexes the buffer by buffer time (8 bytes big-endian, then the buffer key),
+ * so a punctuation reads only the subscriptions that have something due instead of the whole
+ * buffer: that keeps a short punctuation interval (a few tens of milliseconds, which is most of
+ * what the grace costs on top) cheap however many events wait. Both stores are changelogged,
+ * so they move and roll back together. The wall-clock punctuator runs only while something is
+ * buffered.
  */
 final class OrderingBuffer implements Processor<String, SubscriptionEvent, String, SubscriptionEvent> {
     static final String STORE = "subscription-order-buffer";
+    static final String DUE_INDEX = "subscription-order-due";
+    private static final byte[] NOTHING = new byte[0];
 
     /** A buffered event, its record timestamp and the wall-clock time it entered the buffer. */
     record Buffered(SubscriptionEvent event, long arrivedAt, long bufferedAt) {}
@@ -48,17 +61,21 @@ final class OrderingBuffer implements Processor<String, SubscriptionEvent, Strin
     static final Serde<Buffered> SERDE = JsonSerde.of(Buffered.class);
 
     private final Duration grace;
+    private final Duration every;
     private ProcessorContext<String, SubscriptionEvent> context;
     private KeyValueStore<Bytes, Buffered> store;
+    private KeyValueStore<Bytes, byte[]> dueIndex;
+    private Cancellable wallClock;
     private long latestRecordTime = Long.MIN_VALUE;
     private long latestRecordWallClock;
 
     OrderingBuffer(Duration grace) {
         this.grace = grace;
+        this.every = punctuationInterval(grace);
     }
 
     static Duration punctuationInterval(Duration grace) {
-        long ms = Math.max(20, Math.min(100, grace.toMillis() / 10));
+        long ms = Math.max(5, Math.min(20, grace.toMillis() / 10));
         return Duration.ofMillis(ms);
     }
 
@@ -66,16 +83,24 @@ final class OrderingBuffer implements Processor<String, SubscriptionEvent, Strin
     public void init(ProcessorContext<String, SubscriptionEvent> context) {
         this.context = context;
         this.store = context.getStateStore(STORE);
+        this.dueIndex = context.getStateStore(DUE_INDEX);
         // A task that just started first reads its backlog: give it one grace before idle time
         // counts, so events buffered before a restart are not released ahead of their partners.
         latestRecordWallClock = context.currentSystemTimeMs() + grace.toMillis();
         // After a restart the buffer may hold events already; their arrival is the latest time we know.
+        boolean any = false;
         try (KeyValueIterator<Bytes, Buffered> it = store.all()) {
-            while (it.hasNext()) latestRecordTime = Math.max(latestRecordTime, it.next().value.arrivedAt());
+            while (it.hasNext()) {
+                latestRecordTime = Math.max(latestRecordTime, it.next().value.arrivedAt());
+                any = true;
+            }
         }
-        Duration every = punctuationInterval(grace);
         context.schedule(every, PunctuationType.STREAM_TIME, streamTime -> release(streamTime, context.currentSystemTimeMs()));
-        context.schedule(every, PunctuationType.WALL_CLOCK_TIME, wall -> {
+        if (any) scheduleWallClock();
+    }
+
+    private void scheduleWallClock() {
+        wallClock = context.schedule(every, PunctuationType.WALL_CLOCK_TIME, wall -> {
             if (latestRecordTime == Long.MIN_VALUE) return;
             release(latestRecordTime + Math.max(0, wall - latestRecordWallClock), wall);
         });
@@ -84,39 +109,50 @@ final class OrderingBuffer implements Processor<String, SubscriptionEvent, Strin
     @Override
     public void process(Record<String, SubscriptionEvent> record) {
         SubscriptionEvent e = record.value();
-        store.put(key(e), new Buffered(e, record.timestamp(), context.currentSystemTimeMs()));
+        Bytes key = key(e);
+        long now = context.currentSystemTimeMs();
+        Buffered previous = store.get(key);
+        if (previous != null) dueIndex.delete(indexKey(previous.bufferedAt(), key));
+        store.put(key, new Buffered(e, record.timestamp(), now));
+        dueIndex.put(indexKey(now, key), NOTHING);
         if (record.timestamp() > latestRecordTime) {
             latestRecordTime = record.timestamp();
         }
-        latestRecordWallClock = context.currentSystemTimeMs();
+        latestRecordWallClock = now;
+        if (wallClock == null) scheduleWallClock();
     }
 
     private void release(long recordNow, long wallNow) {
-        List<Bytes> done = new ArrayList<>();
-        List<Buffered> due = new ArrayList<>();
-        byte[] currentSubscription = null;
-        boolean blocked = false;
-        try (KeyValueIterator<Bytes, Buffered> it = store.all()) {
-            while (it.hasNext()) {
-                var entry = it.next();
-                byte[] subscription = subscriptionPart(entry.key.get());
-                if (currentSubscription == null || !Arrays.equals(subscription, currentSubscription)) {
-                    currentSubscription = subscription;
-                    blocked = false;
-                }
-                if (blocked) continue;
-                if (entry.value.arrivedAt() + grace.toMillis() <= recordNow && entry.value.bufferedAt() + grace.toMillis() <= wallNow) {
-                    done.add(entry.key);
-                    due.add(entry.value);
-                } else {
-                    blocked = true;
+        // Subscriptions with an event that has waited the grace by the wall clock, oldest first.
+        Set<Bytes> candidates = new LinkedHashSet<>();
+        long dueUpTo = wallNow - grace.toMillis();
+        try (KeyValueIterator<Bytes, byte[]> it = dueIndex.range(indexKey(0, null), indexKey(dueUpTo + 1, null))) {
+            while (it.hasNext()) candidates.add(subscriptionRange(it.next().key));
+        }
+        List<Map.Entry<Bytes, Buffered>> due = new ArrayList<>();
+        for (Bytes from : candidates) {
+            try (KeyValueIterator<Bytes, Buffered> it = store.range(from, upperBound(from))) {
+                while (it.hasNext()) {
+                    var entry = it.next();
+                    Buffered b = entry.value;
+                    if (b.arrivedAt() + grace.toMillis() > recordNow || b.bufferedAt() + grace.toMillis() > wallNow) break;
+                    due.add(Map.entry(entry.key, b));
                 }
             }
         }
-        for (int i = 0; i < done.size(); i++) {
-            store.delete(done.get(i));
-            Buffered b = due.get(i);
+        for (Map.Entry<Bytes, Buffered> d : due) {
+            store.delete(d.getKey());
+            dueIndex.delete(indexKey(d.getValue().bufferedAt(), d.getKey()));
+            Buffered b = d.getValue();
             context.forward(new Record<>(b.event().subscriptionId(), b.event(), b.arrivedAt()));
+        }
+        if (wallClock != null && !due.isEmpty()) {
+            try (KeyValueIterator<Bytes, byte[]> it = dueIndex.all()) {
+                if (!it.hasNext()) {
+                    wallClock.cancel();
+                    wallClock = null;
+                }
+            }
         }
     }
 
@@ -128,10 +164,29 @@ final class OrderingBuffer implements Processor<String, SubscriptionEvent, Strin
         return Bytes.wrap(b.array());
     }
 
-    private static byte[] subscriptionPart(byte[] key) {
-        for (int i = 0; i < key.length; i++) {
-            if (key[i] == 0) return Arrays.copyOf(key, i);
+    /**
+     * Buffer time (8 bytes big-endian), then the buffer key. Without a key it bounds a range:
+     * the bare 8 bytes of t sort after every entry of an earlier time and before every entry of
+     * t itself, so {@code range(indexKey(0), indexKey(t + 1))} holds exactly the entries up to t.
+     */
+    static Bytes indexKey(long bufferedAt, Bytes key) {
+        byte[] k = key == null ? new byte[0] : key.get();
+        return Bytes.wrap(ByteBuffer.allocate(8 + k.length).putLong(bufferedAt).put(k).array());
+    }
+
+    /** The first possible buffer key of the subscription an index entry points to: subscription id + 0x00. */
+    private static Bytes subscriptionRange(Bytes indexKey) {
+        byte[] k = indexKey.get();
+        for (int i = 8; i < k.length; i++) {
+            if (k[i] == 0) return Bytes.wrap(Arrays.copyOfRange(k, 8, i + 1));
         }
-        return key;
+        return Bytes.wrap(Arrays.copyOfRange(k, 8, k.length));
+    }
+
+    /** Just past every key starting with {@code prefix} (subscription id + 0x00): subscription id + 0x01. */
+    private static Bytes upperBound(Bytes prefix) {
+        byte[] p = prefix.get().clone();
+        p[p.length - 1] = 1;
+        return Bytes.wrap(p);
     }
 }

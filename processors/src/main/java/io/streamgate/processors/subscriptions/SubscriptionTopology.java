@@ -28,11 +28,12 @@ public final class SubscriptionTopology {
         var events = WebhookTopics.SUBSCRIPTION_EVENTS;
         var states = WebhookTopics.SUBSCRIPTION_STATE;
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OrderingBuffer.STORE), Serdes.Bytes(), OrderingBuffer.SERDE));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OrderingBuffer.DUE_INDEX), Serdes.Bytes(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SubscriptionStateProcessor.STORE),
                 Serdes.String(), JsonSerde.of(SubscriptionState.class)));
         KStream<String, Routed> decided = builder
                 .stream(events.name(), Consumed.with(events.keySerde(), events.valueSerde()).withName("subscription-events"))
-                .process(() -> new OrderingBuffer(orderingGrace), OrderingBuffer.STORE)
+                .process(() -> new OrderingBuffer(orderingGrace), OrderingBuffer.STORE, OrderingBuffer.DUE_INDEX)
                 .process(() -> new SubscriptionStateProcessor(renewalGrace), SubscriptionStateProcessor.STORE);
         decided.filter((k, r) -> r.state() != null)
                 .mapValues(Routed::state)

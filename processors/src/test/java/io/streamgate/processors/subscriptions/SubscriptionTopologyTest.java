@@ -107,6 +107,54 @@ class SubscriptionTopologyTest {
     }
 
     @Test
+    void after_the_buffer_empties_a_new_event_is_still_released_by_the_wall_clock_and_nothing_is_left_behind() {
+        Instant c = T0.minusSeconds(60);
+        arrive(event("evt_1", "customer.subscription.created", c, "active", PERIOD_END), T0);
+        driver.advanceWallClockTime(GRACE.plusSeconds(1));
+        assertThat(states.readValuesToList()).extracting(SubscriptionState::lastEventId).containsExactly("evt_1");
+
+        // the buffer was empty in between (its wall-clock punctuator stopped); a later event
+        // starts it again
+        driver.advanceWallClockTime(Duration.ofMinutes(5));
+        arrive(event("evt_2", "customer.subscription.updated", c.plusSeconds(1), "past_due", PERIOD_END), T0.plusSeconds(300));
+        driver.advanceWallClockTime(GRACE.minusSeconds(1));
+        assertThat(states.isEmpty()).isTrue();
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        assertThat(states.readValuesToList()).extracting(SubscriptionState::lastEventId).containsExactly("evt_2");
+        assertThat(bufferAndIndexAreEmpty()).isTrue();
+    }
+
+    @Test
+    void many_subscriptions_interleaved_each_leave_in_their_own_order() {
+        Instant c = T0.minusSeconds(600);
+        int subscriptions = 50;
+        for (int step = 2; step >= 0; step--) {
+            for (int n = 0; n < subscriptions; n++) {
+                String sub = "sub_" + n;
+                String type = step == 0 ? "customer.subscription.created" : "customer.subscription.updated";
+                events.pipeInput(sub, new SubscriptionEvent("evt_" + n + "_" + step, "dlv_" + n + "_" + step, type, c.plusSeconds(step), T0,
+                        sub, "cus_" + n, null, step == 2 ? "past_due" : "active", PERIOD_END, null), T0);
+            }
+        }
+        driver.advanceWallClockTime(GRACE.plusSeconds(1));
+        var released = states.readKeyValuesToList();
+        assertThat(released).hasSize(subscriptions * 3);
+        for (int n = 0; n < subscriptions; n++) {
+            String sub = "sub_" + n;
+            assertThat(released.stream().filter(kv -> kv.key.equals(sub)).map(kv -> kv.value.lastEventId()))
+                    .containsExactly("evt_" + n + "_0", "evt_" + n + "_1", "evt_" + n + "_2");
+        }
+        assertThat(bufferAndIndexAreEmpty()).isTrue();
+    }
+
+    boolean bufferAndIndexAreEmpty() {
+        try (var buffer = driver.getKeyValueStore(OrderingBuffer.STORE).all();
+             var index = driver.getKeyValueStore(OrderingBuffer.DUE_INDEX).all()) {
+            return !buffer.hasNext() && !index.hasNext();
+        }
+    }
+
+    @Test
     void events_of_the_same_second_follow_the_documented_precedence() {
         Instant same = T0.minusSeconds(30);
         arrive(event("evt_z_updated", "customer.subscription.updated", same, "active", PERIOD_END), T0);
