@@ -112,7 +112,8 @@ public final class WebhookIngest implements Component {
         Instant now = clock.instant();
         byte[] body = body(ctx);
         WebhookVerifier.Verified verified = verify(stripe, ctx, body, now);
-        JsonNode event = json(body);
+        Payload payload = payload(body);
+        JsonNode event = payload.json();
         String id = text(event, "id");
         String type = text(event, "type");
         JsonNode created = event.get("created");
@@ -120,7 +121,7 @@ public final class WebhookIngest implements Component {
         if (id == null || type == null || created == null || !created.canConvertToLong() || object == null || !object.isObject()) {
             throw reject(400, "malformed_event", "a Stripe event needs string id and type, integer created and an object data.object");
         }
-        produce(ctx, new ReceivedWebhook(id, "stripe", type, new String(body, StandardCharsets.UTF_8),
+        produce(ctx, new ReceivedWebhook(id, "stripe", type, payload.text(),
                 verified.signatureTimestamp(), now, RequestIds.of(ctx), UUID.randomUUID().toString()));
     }
 
@@ -131,10 +132,11 @@ public final class WebhookIngest implements Component {
         Instant now = clock.instant();
         byte[] body = body(ctx);
         WebhookVerifier.Verified verified = verify(verifier, ctx, body, now);
-        JsonNode event = json(body);
+        Payload payload = payload(body);
+        JsonNode event = payload.json();
         String type = text(event, "type");
         if (type == null) throw reject(400, "malformed_event", "a Standard Webhooks payload needs a string type");
-        produce(ctx, new ReceivedWebhook(source + ":" + verified.messageId(), source, type, new String(body, StandardCharsets.UTF_8),
+        produce(ctx, new ReceivedWebhook(source + ":" + verified.messageId(), source, type, payload.text(),
                 verified.signatureTimestamp(), now, RequestIds.of(ctx), UUID.randomUUID().toString()));
     }
 
@@ -163,16 +165,21 @@ public final class WebhookIngest implements Component {
         }
     }
 
-    private JsonNode json(byte[] body) {
+    /** The verified body as text (stored) and as JSON (checked). */
+    private record Payload(String text, JsonNode json) {}
+
+    private Payload payload(byte[] body) {
         try {
-            // Strict UTF-8: the payload is stored as text and must stay byte-identical to what was signed.
-            StandardCharsets.UTF_8.newDecoder()
+            // Strict UTF-8: the payload is stored as text and must stay byte-identical to what was
+            // signed. Decoded once; the text is what goes to Kafka.
+            String text = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body));
+                    .decode(ByteBuffer.wrap(body))
+                    .toString();
             JsonNode node = Json.mapper().readTree(body);
             if (node == null || !node.isObject()) throw reject(400, "malformed_event", "the body must be a JSON object");
-            return node;
+            return new Payload(text, node);
         } catch (CharacterCodingException e) {
             throw reject(400, "malformed_event", "the body is not valid UTF-8");
         } catch (IOException e) {
