@@ -39,11 +39,11 @@ import java.util.concurrent.TimeUnit;
  * auth.token-verdicts → the same edge), under exactly_once_v2 and under at-least-once, beside a
  * same-run baseline: the same rotation as one Postgres {@code UPDATE ... WHERE status = 'active'
  * RETURNING} behind the same HTTP edge (same token parsing, hashing, successor derivation and
- * ES256 access-token signing).
+ * access-token signing); and, under at-least-once, the floor of any Kafka request/reply here: a
+ * bare echo over the same broker ({@link KafkaEcho}).
  *
  * <pre>
- * mvn -q -B -o -pl bench -am compile dependency:build-classpath -Dmdep.outputFile=/tmp/bench.cp
- * java -cp bench/target/classes:$(cat /tmp/bench.cp) io.streamgate.bench.auth.RefreshBench
+ * bench/run.sh auth        (BENCH_JAVA_OPTS="-Dusers=128 -Dseconds=15 -Dguarantees=at_least_once" to narrow it)
  * </pre>
  */
 public final class RefreshBench {
@@ -76,6 +76,7 @@ public final class RefreshBench {
             Platform platform = running.platform();
             String base = "http://127.0.0.1:" + running.port();
             Baseline baseline = new Baseline(platform);
+            KafkaEcho echo = new KafkaEcho(platform.kafka());
             Javalin pg = HttpEdge.create(platform.http(), platform.metrics(), platform.health(), List.of(baseline));
             pg.start();
             try {
@@ -98,6 +99,13 @@ public final class RefreshBench {
                         () -> kafkaTokens.refreshAsync(base + "/auth/refresh")).row());
                 rows.add(RefreshLoad.openLoop("Postgres UPDATE baseline, 500/s", 500, MEASURE,
                         () -> pgTokens.refreshAsync(pgBase + "/bench/refresh")).row());
+                // The floor: a bare request/reply over the same broker (two hops, no HTTP, no
+                // state, no JSON). Run once, beside the at-least-once path.
+                if (guarantee.equals("at_least_once")) {
+                    RefreshLoad.openLoop("warm-up", 200, Duration.ofSeconds(5), echo::ask);
+                    rows.add(RefreshLoad.openLoop("floor: bare Kafka request/reply (echo), 100/s", 100, MEASURE, echo::ask).row());
+                    rows.add(RefreshLoad.openLoop("floor: bare Kafka request/reply (echo), 500/s", 500, MEASURE, echo::ask).row());
+                }
                 rows.add(RefreshLoad.closedLoop("Kafka verdict path (" + tag + "), max, 64 clients", 64, MEASURE,
                         () -> kafkaTokens.refresh(base + "/auth/refresh")).row());
                 rows.add(RefreshLoad.closedLoop("Postgres UPDATE baseline, max, 64 clients", 64, MEASURE,
@@ -105,6 +113,7 @@ public final class RefreshBench {
                 System.out.println(String.join("\n", rows));
             } finally {
                 pg.stop();
+                echo.close();
             }
         }
         return rows;
