@@ -50,6 +50,7 @@ public final class RefreshBench {
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     static final int USERS = Integer.getInteger("users", 256);
     static final Duration MEASURE = Duration.ofSeconds(Integer.getInteger("seconds", 20));
+    static final Duration WARM_UP = Duration.ofSeconds(Integer.getInteger("warmup", 20));
 
     public static void main(String[] args) throws Exception {
         List<String> rows = new ArrayList<>();
@@ -85,9 +86,10 @@ public final class RefreshBench {
                 Tokens pgTokens = new Tokens(baseline.seed(USERS));
                 String tag = guarantee.equals("exactly_once_v2") ? "EOS" : "ALOS";
 
-                // warm both paths (JIT, connections, Streams tasks)
-                RefreshLoad.openLoop("warm-up", 200, Duration.ofSeconds(5), () -> kafkaTokens.refreshAsync(base + "/auth/refresh"));
-                RefreshLoad.openLoop("warm-up", 200, Duration.ofSeconds(5), () -> pgTokens.refreshAsync(pgBase + "/bench/refresh"));
+                // warm both paths (JIT, connections, Streams tasks); 5 s left the first measured
+                // phase of a fresh JVM still compiling (p50 at 100/s swung from 7 to 40 ms)
+                RefreshLoad.openLoop("warm-up", 300, WARM_UP, () -> kafkaTokens.refreshAsync(base + "/auth/refresh"));
+                RefreshLoad.openLoop("warm-up", 300, WARM_UP, () -> pgTokens.refreshAsync(pgBase + "/bench/refresh"));
 
                 // interleave the two paths so machine noise hits both alike; 100/s shows latency
                 // below saturation, 500/s is the goal's rate, the closed loop the sustained maximum
@@ -102,7 +104,7 @@ public final class RefreshBench {
                 // The floor: a bare request/reply over the same broker (two hops, no HTTP, no
                 // state, no JSON). Run once, beside the at-least-once path.
                 if (guarantee.equals("at_least_once")) {
-                    RefreshLoad.openLoop("warm-up", 200, Duration.ofSeconds(5), echo::ask);
+                    RefreshLoad.openLoop("warm-up", 300, Duration.ofSeconds(5), echo::ask);
                     rows.add(RefreshLoad.openLoop("floor: bare Kafka request/reply (echo), 100/s", 100, MEASURE, echo::ask).row());
                     rows.add(RefreshLoad.openLoop("floor: bare Kafka request/reply (echo), 500/s", 500, MEASURE, echo::ask).row());
                 }
