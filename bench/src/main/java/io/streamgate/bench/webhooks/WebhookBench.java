@@ -4,6 +4,9 @@ import io.javalin.Javalin;
 import io.streamgate.bench.HttpLoad;
 import io.streamgate.launcher.LaunchOptions;
 import io.streamgate.launcher.Streamgate;
+import io.streamgate.platform.auth.JwtKeySet;
+import io.streamgate.platform.config.Secrets;
+import io.streamgate.platform.kafka.EmbeddedKafka;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -69,32 +72,61 @@ public final class WebhookBench {
             endToEnd(sg, secret, ingest, e2eEvents, db, "measured");
 
             if (measure.isZero()) return; // seconds=0: end to end only
-            // Interleaved: baseline, ingest, baseline, ingest; the better of each pair is reported.
-            List<HttpLoad.Result> base = new ArrayList<>();
-            List<HttpLoad.Result> ours = new ArrayList<>();
-            AtomicLong seq = new AtomicLong();
-            for (int round = 0; round < 2; round++) {
-                base.add(HttpLoad.of("bare Javalin POST (baseline)", () -> post(echo, event("evt_b" + seq.incrementAndGet(), run, 0)))
-                        .connections(connections).warmup(warmup).duration(measure).run());
-                ours.add(HttpLoad.of("POST /webhooks/stripe (verify + Kafka acks=all)", () -> {
-                    String body = event("evt_" + run + "_" + seq.incrementAndGet(), run, 0);
-                    return post(ingest, body, "Stripe-Signature", sign(secret, body));
-                }).connections(connections).warmup(warmup).duration(measure).run());
+            System.out.println("All in one (dev: broker, processors, sink and API in the same JVM, all working on what ingest accepts):");
+            load(echo, ingest, secret, run, connections, warmup, measure);
+
+            // The ingest role alone, as it is deployed (its own process; here the broker still
+            // shares the JVM and the two cores, but no processors, sink or API do).
+            Map<String, String> roleEnv = new HashMap<>(env);
+            for (String name : List.of("DATABASE_APP_PASSWORD", "DATABASE_WORKER_PASSWORD")) {
+                roleEnv.put(name, sg.platform().secrets().get(name)); // the dev run made the login roles with these
             }
-            HttpLoad.Result b = best(base);
-            HttpLoad.Result o = best(ours);
-            System.out.println(HttpLoad.Result.HEADER);
-            System.out.println(b.row(b));
-            System.out.println(o.row(b));
-            System.out.printf("ratio ingest/baseline: throughput %.2f, p50 latency %.2f, p99 latency %.2f%n",
-                    o.throughput() / b.throughput(), o.p50Ms() / b.p50Ms(), o.p99Ms() / b.p99Ms());
+            sg.close();
+            sg = null;
+            try (EmbeddedKafka broker = EmbeddedKafka.start(Files.createTempDirectory("webhook-bench-broker"), 0)) {
+                roleEnv.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+                String roleSecret = "whsec_" + Secrets.randomToken();
+                roleEnv.put("STRIPE_WEBHOOK_SECRETS", roleSecret);
+                roleEnv.put("JWT_SIGNING_KEYS", JwtKeySet.generateJson());
+                roleEnv.put("REFRESH_TOKEN_SECRET", Secrets.randomToken());
+                roleEnv.put("COACH_TICKET_SECRET", Secrets.randomToken());
+                try (Streamgate role = Streamgate.start(LaunchOptions.parse("ingest", "--port", "0",
+                        "--data-dir", Files.createTempDirectory("webhook-bench-ingest").toString()), roleEnv)) {
+                    System.out.println("Ingest role alone (broker in the same JVM):");
+                    load(echo, URI.create("http://127.0.0.1:" + role.port() + "/webhooks/stripe"), roleSecret, run + "r",
+                            connections, warmup, measure);
+                }
+            }
         } finally {
             bare.stop();
-            sg.close();
+            if (sg != null) sg.close();
             try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres")) {
                 c.createStatement().execute("drop database if exists " + db + " with (force)");
             }
         }
+    }
+
+    /** Interleaved: baseline, ingest, baseline, ingest; the better of each pair is reported. */
+    static void load(URI echo, URI ingest, String secret, String run, int connections, Duration warmup, Duration measure)
+            throws InterruptedException {
+        List<HttpLoad.Result> base = new ArrayList<>();
+        List<HttpLoad.Result> ours = new ArrayList<>();
+        AtomicLong seq = new AtomicLong();
+        for (int round = 0; round < 2; round++) {
+            base.add(HttpLoad.of("bare Javalin POST (baseline)", () -> post(echo, event("evt_b" + seq.incrementAndGet(), run, 0)))
+                    .connections(connections).warmup(warmup).duration(measure).run());
+            ours.add(HttpLoad.of("POST /webhooks/stripe (verify + Kafka acks=all)", () -> {
+                String body = event("evt_" + run + "_" + seq.incrementAndGet(), run, 0);
+                return post(ingest, body, "Stripe-Signature", sign(secret, body));
+            }).connections(connections).warmup(warmup).duration(measure).run());
+        }
+        HttpLoad.Result b = best(base);
+        HttpLoad.Result o = best(ours);
+        System.out.println(HttpLoad.Result.HEADER);
+        System.out.println(b.row(b));
+        System.out.println(o.row(b));
+        System.out.printf("ratio ingest/baseline: throughput %.2f, p50 latency %.2f, p99 latency %.2f%n",
+                o.throughput() / b.throughput(), o.p50Ms() / b.p50Ms(), o.p99Ms() / b.p99Ms());
     }
 
     static HttpLoad.Result best(List<HttpLoad.Result> rs) {
