@@ -88,7 +88,8 @@ class CoachPageBrowserTest {
     }
 
     String state() throws Exception {
-        return chromium.evalString("document.body.dataset.state");
+        // null until the new document has a body (right after a navigation)
+        return chromium.evalString("document.body ? document.body.dataset.state : null");
     }
 
     String renderedText() throws Exception {

@@ -185,16 +185,23 @@ final class HeadlessChromium implements AutoCloseable {
         } catch (RuntimeException ignored) {
             // already gone
         }
+        // Chromium's helpers (renderer, network service) are child processes that may outlive
+        // the browser for a moment and keep writing to the profile: stop them too.
+        List<ProcessHandle> helpers = process.descendants().toList();
         process.destroy();
+        helpers.forEach(ProcessHandle::destroy);
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            for (ProcessHandle h : helpers) {
+                if (h.isAlive()) h.destroyForcibly();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         try (Stream<Path> files = Files.walk(profile)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp dir left behind is harmless
+        } catch (IOException | java.io.UncheckedIOException ignored) {
+            // a file that vanished while walking, or a temp dir left behind: harmless
         }
     }
 }
