@@ -1,6 +1,7 @@
 package io.streamgate.bench.auth;
 
 import io.streamgate.platform.kafka.KafkaSettings;
+import io.streamgate.platform.kafka.PollingThreads;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -52,7 +53,8 @@ final class KafkaEcho implements AutoCloseable {
         CompletableFuture<Boolean> f = new CompletableFuture<>();
         waiting.put(id, f);
         producer.send(new ProducerRecord<>(REQUESTS, new byte[] {1}, ByteBuffer.allocate(8).putLong(id).array()), (m, e) -> {
-            if (e != null) waiting.remove(id).complete(false);
+            CompletableFuture<Boolean> failed = e == null ? null : waiting.remove(id);
+            if (failed != null) failed.complete(false);
         });
         return f;
     }
@@ -92,12 +94,7 @@ final class KafkaEcho implements AutoCloseable {
 
         @Override
         public void close() {
-            consumer.wakeup();
-            try {
-                thread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            PollingThreads.stop(consumer, thread, Duration.ofSeconds(5));
         }
     }
 }

@@ -2,9 +2,9 @@ package io.streamgate.ingest.auth;
 
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.streamgate.platform.Platform;
+import io.streamgate.platform.kafka.PollingThreads;
 import io.streamgate.schemas.auth.AuthTopics;
 import io.streamgate.schemas.auth.TokenVerdict;
-import io.streamgate.platform.kafka.PollingThreads;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
