@@ -13,13 +13,42 @@ final class Signatures {
     private Signatures() {}
 
     static byte[] hmacSha256(byte[] key, byte[]... parts) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        return new HmacSha256(key).of(parts);
+    }
+
+    /**
+     * One secret's HMAC-SHA256, keyed once. Each use clones the keyed {@link Mac} (thread-safe,
+     * no shared state) instead of looking the algorithm up in the providers and deriving the
+     * key's inner and outer pads again on every request.
+     */
+    static final class HmacSha256 {
+        private final byte[] key;
+        private final Mac keyed;
+
+        HmacSha256(byte[] key) {
+            this.key = key.clone();
+            this.keyed = fresh(this.key);
+        }
+
+        byte[] of(byte[]... parts) {
+            Mac mac;
+            try {
+                mac = (Mac) keyed.clone();
+            } catch (CloneNotSupportedException e) {
+                mac = fresh(key); // a provider whose Mac cannot be cloned: key it anew
+            }
             for (byte[] part : parts) mac.update(part);
             return mac.doFinal();
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+
+        private static Mac fresh(byte[] key) {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(key, "HmacSHA256"));
+                return mac;
+            } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+                throw new IllegalStateException("HmacSHA256 unavailable", e);
+            }
         }
     }
 

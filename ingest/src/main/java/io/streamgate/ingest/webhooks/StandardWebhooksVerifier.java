@@ -18,11 +18,11 @@ import java.util.regex.Pattern;
 public final class StandardWebhooksVerifier implements WebhookVerifier {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,200}");
 
-    private final List<byte[]> keys;
+    private final List<Signatures.HmacSha256> keys;
     private final Duration tolerance;
 
     public StandardWebhooksVerifier(List<String> secrets, Duration tolerance) {
-        this.keys = secrets.stream().map(StandardWebhooksVerifier::key).toList();
+        this.keys = secrets.stream().map(s -> new Signatures.HmacSha256(key(s))).toList();
         this.tolerance = tolerance;
     }
 
@@ -60,8 +60,8 @@ public final class StandardWebhooksVerifier implements WebhookVerifier {
         if (candidates.isEmpty()) throw new Rejected("malformed_signature", "webhook-signature has no v1 signature");
         byte[] prefix = (id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8);
         boolean match = false;
-        for (byte[] key : keys) {
-            byte[] expected = Signatures.hmacSha256(key, prefix, body);
+        for (Signatures.HmacSha256 key : keys) {
+            byte[] expected = key.of(prefix, body);
             for (byte[] candidate : candidates) match |= Signatures.equal(expected, candidate);
         }
         if (!match) throw new Rejected("invalid_signature", "no v1 signature matches the payload for any configured secret");

@@ -17,11 +17,11 @@ public final class StripeSignatureVerifier implements WebhookVerifier {
     public static final String HEADER = "Stripe-Signature";
     private static final int MAX_HEADER_CHARS = 4096;
 
-    private final List<byte[]> secrets;
+    private final List<Signatures.HmacSha256> secrets;
     private final Duration tolerance;
 
     public StripeSignatureVerifier(List<String> secrets, Duration tolerance) {
-        this.secrets = secrets.stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toList();
+        this.secrets = secrets.stream().map(s -> new Signatures.HmacSha256(s.getBytes(StandardCharsets.UTF_8))).toList();
         this.tolerance = tolerance;
     }
 
@@ -54,8 +54,8 @@ public final class StripeSignatureVerifier implements WebhookVerifier {
         boolean match = false;
         // Every secret against every candidate, no early exit: the work done does not depend
         // on which secret matched.
-        for (byte[] secret : secrets) {
-            byte[] expected = Signatures.hmacSha256(secret, prefix, body);
+        for (Signatures.HmacSha256 secret : secrets) {
+            byte[] expected = secret.of(prefix, body);
             for (byte[] candidate : candidates) match |= Signatures.equal(expected, candidate);
         }
         if (!match) throw new Rejected("invalid_signature", "no v1 signature matches the payload for any configured secret");

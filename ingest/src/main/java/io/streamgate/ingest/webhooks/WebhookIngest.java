@@ -1,6 +1,5 @@
 package io.streamgate.ingest.webhooks;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -26,6 +25,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +60,7 @@ public final class WebhookIngest implements Component {
     private final WebhookVerifier stripe;
     private final Map<String, WebhookVerifier> sources = new LinkedHashMap<>();
     private final MeterRegistry metrics;
+    private final Map<String, Counter> accepted = new ConcurrentHashMap<>();
     private volatile KafkaProducer<byte[], byte[]> producer;
     private KafkaClientMetrics producerMetrics;
 
@@ -113,15 +114,11 @@ public final class WebhookIngest implements Component {
         byte[] body = body(ctx);
         WebhookVerifier.Verified verified = verify(stripe, ctx, body, now);
         Payload payload = payload(body);
-        JsonNode event = payload.json();
-        String id = text(event, "id");
-        String type = text(event, "type");
-        JsonNode created = event.get("created");
-        JsonNode object = event.path("data").get("object");
-        if (id == null || type == null || created == null || !created.canConvertToLong() || object == null || !object.isObject()) {
+        EventFields event = payload.fields();
+        if (event.id() == null || event.type() == null || !event.integerCreated() || !event.objectData()) {
             throw reject(400, "malformed_event", "a Stripe event needs string id and type, integer created and an object data.object");
         }
-        produce(ctx, new ReceivedWebhook(id, "stripe", type, payload.text(),
+        produce(ctx, new ReceivedWebhook(event.id(), "stripe", event.type(), payload.text(),
                 verified.signatureTimestamp(), now, RequestIds.of(ctx), UUID.randomUUID().toString()));
     }
 
@@ -133,8 +130,7 @@ public final class WebhookIngest implements Component {
         byte[] body = body(ctx);
         WebhookVerifier.Verified verified = verify(verifier, ctx, body, now);
         Payload payload = payload(body);
-        JsonNode event = payload.json();
-        String type = text(event, "type");
+        String type = payload.fields().type();
         if (type == null) throw reject(400, "malformed_event", "a Standard Webhooks payload needs a string type");
         produce(ctx, new ReceivedWebhook(source + ":" + verified.messageId(), source, type, payload.text(),
                 verified.signatureTimestamp(), now, RequestIds.of(ctx), UUID.randomUUID().toString()));
@@ -165,8 +161,8 @@ public final class WebhookIngest implements Component {
         }
     }
 
-    /** The verified body as text (stored) and as JSON (checked). */
-    private record Payload(String text, JsonNode json) {}
+    /** The verified body as text (stored) and its checked top-level fields. */
+    private record Payload(String text, EventFields fields) {}
 
     private Payload payload(byte[] body) {
         try {
@@ -177,19 +173,14 @@ public final class WebhookIngest implements Component {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(body))
                     .toString();
-            JsonNode node = Json.mapper().readTree(body);
-            if (node == null || !node.isObject()) throw reject(400, "malformed_event", "the body must be a JSON object");
-            return new Payload(text, node);
+            return new Payload(text, EventFields.read(body));
         } catch (CharacterCodingException e) {
             throw reject(400, "malformed_event", "the body is not valid UTF-8");
+        } catch (EventFields.NotAnObject e) {
+            throw reject(400, "malformed_event", e.getMessage());
         } catch (IOException e) {
             throw reject(400, "malformed_event", "the body is not valid JSON");
         }
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v != null && v.isTextual() && !v.asText().isBlank() ? v.asText() : null;
     }
 
     private void produce(Context ctx, ReceivedWebhook webhook) {
@@ -208,7 +199,8 @@ public final class WebhookIngest implements Component {
             Thread.currentThread().interrupt();
             unavailable(e);
         }
-        Counter.builder("webhooks.accepted").tag("source", webhook.source()).register(metrics).increment();
+        accepted.computeIfAbsent(webhook.source(), source -> Counter.builder("webhooks.accepted").tag("source", source).register(metrics))
+                .increment();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("received", true);
         body.put("event_id", webhook.eventId());
