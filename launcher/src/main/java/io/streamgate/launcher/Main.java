@@ -1,8 +1,12 @@
 package io.streamgate.launcher;
 
+import ch.qos.logback.classic.LoggerContext;
 import io.streamgate.platform.config.ConfigException;
 import io.streamgate.platform.db.DatabaseUnavailableException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.ILoggerFactory;
+import org.slf4j.LoggerFactory;
 
 /** {@code ./streamgate <role> [flags]}: starts a role and runs until Ctrl-C or SIGTERM. */
 public final class Main {
@@ -21,6 +25,19 @@ public final class Main {
             System.out.println(LaunchOptions.USAGE);
             return;
         }
+        // One hook for every way out (SIGTERM, Ctrl-C, a failed start's exit): stop the role, then
+        // logging, which drains the asynchronous log appender so the last lines are not lost.
+        AtomicReference<Streamgate> started = new AtomicReference<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Streamgate role = started.get();
+            if (role != null) {
+                System.err.println("streamgate: stopping");
+                role.close();
+            }
+            stopLogging();
+            stopped.countDown();
+        }, "shutdown"));
         Streamgate running;
         try {
             running = Streamgate.start(options, System.getenv());
@@ -29,13 +46,13 @@ public final class Main {
             System.exit(78); // EX_CONFIG
             return;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.err.println("streamgate: stopping");
-            running.close();
-            stopped.countDown();
-        }, "shutdown"));
+        started.set(running);
         System.out.println(running.banner());
         stopped.await();
+    }
+
+    private static void stopLogging() {
+        ILoggerFactory logging = LoggerFactory.getILoggerFactory();
+        if (logging instanceof LoggerContext context) context.stop();
     }
 }

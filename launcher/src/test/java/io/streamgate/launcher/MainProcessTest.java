@@ -2,12 +2,23 @@ package io.streamgate.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamgate.testkit.TestDatabase;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,5 +70,46 @@ class MainProcessTest {
         Run run = run(Map.of(), "everything");
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).contains("unknown role 'everything'").contains("Usage:");
+    }
+
+    /**
+     * With the production logging configuration (asynchronous appender), a SIGTERM right after a
+     * request still gets that request's access-log line out: the shutdown hook stops logging
+     * last, which drains the queue.
+     */
+    @Test
+    void sigtermDrainsTheLogQueue() throws Exception {
+        try (TestDatabase database = TestDatabase.create("mainlog")) {
+            List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                    "-Dlogback.configurationFile=logback.xml", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                    "dev", "--port", "0", "--kafka-port", "0", "--data-dir", dataDir.toString());
+            ProcessBuilder pb = new ProcessBuilder(command);
+            pb.environment().keySet().removeIf(k -> k.startsWith("KAFKA_") || k.startsWith("DATABASE_") || k.startsWith("HTTP_") || k.startsWith("LOG_"));
+            pb.environment().put("DATABASE_URL", database.url().jdbcUrl() + "?user=" + database.url().user());
+            Path err = dataDir.resolve("stderr.log");
+            pb.redirectError(err.toFile());
+            Process p = pb.start();
+            try {
+                var out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                String base = null;
+                for (String line; base == null && (line = out.readLine()) != null; ) {
+                    Matcher m = Pattern.compile("HTTP\\s+(http://\\S+)").matcher(line);
+                    if (m.find()) base = m.group(1);
+                }
+                assertThat(base).as("the banner names the HTTP address").isNotNull();
+                String requestId = "drain-" + UUID.randomUUID();
+                var response = HttpClient.newHttpClient().send(
+                        HttpRequest.newBuilder(URI.create(base + "/health/live")).header("X-Request-Id", requestId).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).isEqualTo(200);
+                p.destroy(); // SIGTERM
+                assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                String log = Files.readString(err);
+                assertThat(log).contains("streamgate: stopping");
+                assertThat(log.lines().filter(l -> l.contains("\"http.access\"") && l.contains(requestId))).hasSize(1);
+            } finally {
+                p.destroyForcibly();
+            }
+        }
     }
 }
