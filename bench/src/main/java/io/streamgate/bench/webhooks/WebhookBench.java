@@ -39,7 +39,8 @@ import javax.crypto.spec.SecretKeySpec;
  *   <li>end-to-end latency webhook → subscription row in Postgres (p50/p99; goal: p99 within the
  *       ordering grace + 250 ms).
  * </ol>
- * Args: [connections=64] [seconds=15, 0 = end to end only] [e2eEvents=100]; {@code -Dwarmup=20} seconds before each measured run
+ * Args: [connections=64] [seconds=15, 0 = end to end only] [e2eEvents=100]; {@code -Dwarmup=20} seconds of warm-up per path, {@code -Drounds=3},
+ * {@code -Dphases=e2e,all,role}
  */
 public final class WebhookBench {
     public static void main(String[] args) throws Exception {
@@ -73,12 +74,17 @@ public final class WebhookBench {
             // be working through its tens of thousands of events.
             // A first round on the just-started system (JIT, connections, Streams tasks still
             // warming), reported apart; then the measured round.
-            endToEnd(sg, secret, ingest, 30, db, "cold start, first 30 events");
-            endToEnd(sg, secret, ingest, e2eEvents, db, "measured");
+            if (PHASES.contains("e2e")) {
+                endToEnd(sg, secret, ingest, 30, db, "cold start, first 30 events");
+                endToEnd(sg, secret, ingest, e2eEvents, db, "measured");
+            }
 
             if (measure.isZero()) return; // seconds=0: end to end only
-            System.out.println("All in one (dev: broker, processors, sink and API in the same JVM, all working on what ingest accepts):");
-            load(echo, ingest, secret, run, connections, warmup, measure);
+            if (PHASES.contains("all")) {
+                System.out.println("All in one (dev: broker, processors, sink and API in the same JVM, all working on what ingest accepts):");
+                load(echo, ingest, secret, run, connections, warmup, measure);
+            }
+            if (!PHASES.contains("role")) return;
 
             // The ingest role alone, as it is deployed (its own process; here the broker still
             // shares the JVM and the two cores, but no processors, sink or API do).
@@ -111,31 +117,45 @@ public final class WebhookBench {
         }
     }
 
-    /** Interleaved: baseline, ingest, baseline, ingest; the better of each pair is reported. */
+    /**
+     * Each path is first warmed once for {@code warmup} (not recorded: the JIT), then measured in
+     * {@code -Drounds} interleaved rounds (baseline, ingest; 3 s settling each). Every round's
+     * rows and ratio are printed; the summary is the median of the per-round ratios, so one
+     * round disturbed by the machine moves it less than a best-of would.
+     */
     static void load(URI echo, URI ingest, String secret, String run, int connections, Duration warmup, Duration measure)
             throws InterruptedException {
-        List<HttpLoad.Result> base = new ArrayList<>();
-        List<HttpLoad.Result> ours = new ArrayList<>();
         AtomicLong seq = new AtomicLong();
-        for (int round = 0; round < 2; round++) {
-            base.add(HttpLoad.of("bare Javalin POST (baseline)", () -> post(echo, event("evt_b" + seq.incrementAndGet(), run, 0)))
-                    .connections(connections).warmup(warmup).duration(measure).run());
-            ours.add(HttpLoad.of("POST /webhooks/stripe (verify + Kafka acks=all)", () -> {
-                String body = event("evt_" + run + "_" + seq.incrementAndGet(), run, 0);
-                return post(ingest, body, "Stripe-Signature", sign(secret, body));
-            }).connections(connections).warmup(warmup).duration(measure).run());
+        HttpLoad baseline = HttpLoad.of("bare Javalin POST (baseline)", () -> post(echo, event("evt_b" + seq.incrementAndGet(), run, 0)))
+                .connections(connections);
+        HttpLoad ours = HttpLoad.of("POST /webhooks/stripe (verify + Kafka acks=all)", () -> {
+            String body = event("evt_" + run + "_" + seq.incrementAndGet(), run, 0);
+            return post(ingest, body, "Stripe-Signature", sign(secret, body));
+        }).connections(connections);
+        baseline.warmup(Duration.ZERO).duration(warmup).run();
+        ours.warmup(Duration.ZERO).duration(warmup).run();
+        baseline.warmup(Duration.ofSeconds(3)).duration(measure);
+        ours.warmup(Duration.ofSeconds(3)).duration(measure);
+        List<double[]> ratios = new ArrayList<>();
+        System.out.println(HttpLoad.Result.HEADER.replace("| run |", "| round: run |"));
+        for (int round = 1; round <= ROUNDS; round++) {
+            HttpLoad.Result b = baseline.run();
+            HttpLoad.Result o = ours.run();
+            System.out.println(("| " + round + ": " + b.row(b).substring(2)));
+            System.out.println(("| " + round + ": " + o.row(b).substring(2)));
+            ratios.add(new double[] {o.throughput() / b.throughput(), o.p50Ms() / b.p50Ms(), o.p99Ms() / b.p99Ms()});
         }
-        HttpLoad.Result b = best(base);
-        HttpLoad.Result o = best(ours);
-        System.out.println(HttpLoad.Result.HEADER);
-        System.out.println(b.row(b));
-        System.out.println(o.row(b));
-        System.out.printf("ratio ingest/baseline: throughput %.2f, p50 latency %.2f, p99 latency %.2f%n",
-                o.throughput() / b.throughput(), o.p50Ms() / b.p50Ms(), o.p99Ms() / b.p99Ms());
+        System.out.printf("median of %d rounds, ingest/baseline: throughput %.2f (rounds %s), p50 latency %.2f, p99 latency %.2f%n",
+                ROUNDS, median(ratios, 0), ratios.stream().map(r -> String.format("%.2f", r[0])).toList(), median(ratios, 1), median(ratios, 2));
     }
 
-    static HttpLoad.Result best(List<HttpLoad.Result> rs) {
-        return rs.stream().max((a, c) -> Double.compare(a.throughput(), c.throughput())).orElseThrow();
+    static final int ROUNDS = Integer.getInteger("rounds", 3);
+    /** Which parts run: {@code -Dphases=e2e,all,role} (all three by default). */
+    static final List<String> PHASES = List.of(System.getProperty("phases", "e2e,all,role").split(","));
+
+    static double median(List<double[]> rows, int column) {
+        double[] v = rows.stream().mapToDouble(r -> r[column]).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     static HttpRequest post(URI uri, String body, String... headers) {
