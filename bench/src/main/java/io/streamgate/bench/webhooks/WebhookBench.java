@@ -183,6 +183,8 @@ public final class WebhookBench {
                 + "\"email\":\"bench@example.com\",\"metadata\":{}}}}";
     }
 
+    private static final ThreadLocal<Map<String, Mac>> MACS = ThreadLocal.withInitial(HashMap::new);
+
     /** {@code Stripe-Signature} for {@code body}, signed now; one keyed Mac per driver thread. */
     static String sign(String secret, String body) {
         long t = Instant.now().getEpochSecond();
@@ -190,8 +192,6 @@ public final class WebhookBench {
         byte[] sig = mac.doFinal((t + "." + body).getBytes(StandardCharsets.UTF_8));
         return "t=" + t + ",v1=" + HexFormat.of().formatHex(sig);
     }
-
-    private static final ThreadLocal<Map<String, Mac>> MACS = ThreadLocal.withInitial(HashMap::new);
 
     private static Mac mac(String secret) {
         try {

@@ -12,22 +12,22 @@ import javax.crypto.spec.SecretKeySpec;
 final class Signatures {
     private Signatures() {}
 
-    static byte[] hmacSha256(byte[] key, byte[]... parts) {
-        return new HmacSha256(key).of(parts);
-    }
-
     /**
      * One secret's HMAC-SHA256, keyed once. Each use clones the keyed {@link Mac} (thread-safe,
      * no shared state) instead of looking the algorithm up in the providers and deriving the
      * key's inner and outer pads again on every request.
      */
     static final class HmacSha256 {
-        private final byte[] key;
         private final Mac keyed;
 
         HmacSha256(byte[] key) {
-            this.key = key.clone();
-            this.keyed = fresh(this.key);
+            try {
+                keyed = Mac.getInstance("HmacSHA256");
+                keyed.init(new SecretKeySpec(key, "HmacSHA256"));
+                keyed.clone(); // fails here, at start, if this provider's Mac cannot be cloned
+            } catch (NoSuchAlgorithmException | InvalidKeyException | CloneNotSupportedException e) {
+                throw new IllegalStateException("HmacSHA256 unavailable", e);
+            }
         }
 
         byte[] of(byte[]... parts) {
@@ -35,20 +35,10 @@ final class Signatures {
             try {
                 mac = (Mac) keyed.clone();
             } catch (CloneNotSupportedException e) {
-                mac = fresh(key); // a provider whose Mac cannot be cloned: key it anew
+                throw new IllegalStateException("checked at construction", e);
             }
             for (byte[] part : parts) mac.update(part);
             return mac.doFinal();
-        }
-
-        private static Mac fresh(byte[] key) {
-            try {
-                Mac mac = Mac.getInstance("HmacSHA256");
-                mac.init(new SecretKeySpec(key, "HmacSHA256"));
-                return mac;
-            } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-                throw new IllegalStateException("HmacSHA256 unavailable", e);
-            }
         }
     }
 

@@ -198,7 +198,7 @@ class WebhookIngestTest {
         String msgId = "msg_" + UUID.randomUUID();
         String body = "{\"type\":\"payment.succeeded\",\"timestamp\":\"2026-11-28T05:00:00Z\",\"data\":{\"amount\":100}}";
         long t = clock.instant().getEpochSecond();
-        String sig = "v1," + Base64.getEncoder().encodeToString(Signatures.hmacSha256(ACME_KEY, (msgId + "." + t + "." + body).getBytes()));
+        String sig = "v1," + Base64.getEncoder().encodeToString(new Signatures.HmacSha256(ACME_KEY).of((msgId + "." + t + "." + body).getBytes()));
         var ok = post("/webhooks/acme", body, Map.of("webhook-id", msgId, "webhook-timestamp", Long.toString(t), "webhook-signature", sig));
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(received(platform.kafka(), "acme:" + msgId)).singleElement()
