@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.streamgate.platform.Component;
 import io.streamgate.platform.Platform;
+import io.streamgate.platform.RandomIds;
+import io.streamgate.platform.http.AsyncReplies;
 import io.streamgate.platform.http.ProblemException;
 import io.streamgate.platform.http.RequestIds;
 import io.streamgate.schemas.Json;
@@ -24,18 +26,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +51,7 @@ public final class WebhookIngest implements Component {
     private static final Logger log = LoggerFactory.getLogger(WebhookIngest.class);
     private static final Pattern SOURCE = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
     private static final TopicSpec<String, ReceivedWebhook> TOPIC = WebhookTopics.RECEIVED;
+    private static final Serializer<ReceivedWebhook> VALUES = TOPIC.valueSerde().serializer();
     static final int RETRY_AFTER_SECONDS = 5;
 
     private final Platform platform;
@@ -119,7 +119,7 @@ public final class WebhookIngest implements Component {
             throw reject(400, "malformed_event", "a Stripe event needs string id and type, integer created and an object data.object");
         }
         produce(ctx, new ReceivedWebhook(event.id(), "stripe", event.type(), payload.text(),
-                verified.signatureTimestamp(), now, RequestIds.of(ctx), UUID.randomUUID().toString()));
+                verified.signatureTimestamp(), now, RequestIds.of(ctx), RandomIds.uuidString()));
     }
 
     private void standard(Context ctx) {
@@ -133,7 +133,7 @@ public final class WebhookIngest implements Component {
         String type = payload.fields().type();
         if (type == null) throw reject(400, "malformed_event", "a Standard Webhooks payload needs a string type");
         produce(ctx, new ReceivedWebhook(source + ":" + verified.messageId(), source, type, payload.text(),
-                verified.signatureTimestamp(), now, RequestIds.of(ctx), UUID.randomUUID().toString()));
+                verified.signatureTimestamp(), now, RequestIds.of(ctx), RandomIds.uuidString()));
     }
 
     private byte[] body(Context ctx) {
@@ -188,26 +188,30 @@ public final class WebhookIngest implements Component {
         if (p == null) throw ProblemException.unavailable("kafka_unavailable", "ingest is not started", RETRY_AFTER_SECONDS);
         var record = new ProducerRecord<>(TOPIC.name(), null, webhook.receivedAt().toEpochMilli(),
                 TOPIC.keySerde().serializer().serialize(TOPIC.name(), webhook.eventId()),
-                TOPIC.valueSerde().serializer().serialize(TOPIC.name(), webhook));
-        long deadline = System.nanoTime() + config.produceTimeout().toNanos();
+                VALUES.serialize(TOPIC.name(), webhook));
+        CompletableFuture<Void> acked = new CompletableFuture<>();
         try {
-            Future<RecordMetadata> ack = p.send(record);
-            ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException | ExecutionException | KafkaException e) {
-            unavailable(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            unavailable(e);
+            // Runs on the producer's I/O thread: only completes the future, the answer is written elsewhere.
+            p.send(record, (metadata, e) -> {
+                if (e == null) acked.complete(null);
+                else acked.completeExceptionally(e);
+            });
+        } catch (KafkaException e) {
+            unavailable(e); // send itself failed: no metadata within the bound, or the producer is closed
         }
-        accepted.computeIfAbsent(webhook.source(), source -> Counter.builder("webhooks.accepted").tag("source", source).register(metrics))
-                .increment();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("received", true);
-        body.put("event_id", webhook.eventId());
-        ctx.json(body);
+        // 200 only once the broker acknowledged; the request thread does not wait for it.
+        AsyncReplies.whenDone(ctx, acked.orTimeout(config.produceTimeout().toMillis(), TimeUnit.MILLISECONDS), (ok, failure) -> {
+            if (failure != null) unavailable(failure);
+            accepted.computeIfAbsent(webhook.source(), source -> Counter.builder("webhooks.accepted").tag("source", source).register(metrics))
+                    .increment();
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("received", true);
+            body.put("event_id", webhook.eventId());
+            ctx.json(body);
+        });
     }
 
-    private void unavailable(Exception e) {
+    private void unavailable(Throwable e) {
         Counter.builder("webhooks.unavailable").register(metrics).increment();
         log.warn("webhook not acknowledged by Kafka in time: {}", e.toString());
         throw ProblemException.unavailable("kafka_unavailable",

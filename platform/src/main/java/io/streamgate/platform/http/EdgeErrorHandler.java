@@ -1,10 +1,10 @@
 package io.streamgate.platform.http;
 
+import io.streamgate.platform.RandomIds;
 import io.streamgate.schemas.Json;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.UUID;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
@@ -22,14 +22,14 @@ final class EdgeErrorHandler extends ErrorHandler {
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause, Callback callback) {
         HttpFields.Mutable headers = response.getHeaders();
-        String requestId = UUID.randomUUID().toString();
+        String requestId = RandomIds.uuidString();
         decorate(headers, requestId);
         response.write(true, ByteBuffer.wrap(body(code, requestId)), callback);
     }
 
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-        String requestId = UUID.randomUUID().toString();
+        String requestId = RandomIds.uuidString();
         decorate(fields, requestId);
         return ByteBuffer.wrap(body(status, requestId));
     }

@@ -17,6 +17,7 @@ import io.streamgate.schemas.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -107,7 +108,10 @@ public final class HttpEdge {
         }));
     }
 
+    private record TimerKey(String method, String route, int status) {}
+
     private static void edgeHandlers(JavalinConfig config, PrometheusMeterRegistry metrics) {
+        Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
         config.routes.before(ctx -> {
             SecurityHeaders.apply(ctx);
             // The body may be compressed or not depending on this request header.
@@ -121,13 +125,16 @@ public final class HttpEdge {
             String route = matched == null ? "unmatched" : matched.path;
             Timer.Sample sample = ctx.attribute(TIMER_ATTRIBUTE);
             if (sample != null) {
-                sample.stop(Timer.builder("http.server.requests")
-                        .tag("method", ctx.method().name())
-                        .tag("route", route)
-                        .tag("status", Integer.toString(ctx.statusCode()))
+                // One timer per method, route template and status, looked up without building its id each time.
+                sample.stop(timers.computeIfAbsent(new TimerKey(ctx.method().name(), route, ctx.statusCode()), key -> Timer.builder("http.server.requests")
+                        .tag("method", key.method())
+                        .tag("route", key.route())
+                        .tag("status", Integer.toString(key.status()))
                         .publishPercentileHistogram()
-                        .register(metrics));
+                        .register(metrics)));
             }
+            // The request may have finished on another thread than it started on (an asynchronous handler).
+            MDC.put("request_id", RequestIds.of(ctx));
             accessLog.info("{} {} {} {}ms route={}", ctx.method().name(), ctx.path(), ctx.statusCode(), Math.round(ms), route);
             MDC.remove("request_id");
         });

@@ -1,7 +1,7 @@
 package io.streamgate.platform.http;
 
 import io.javalin.http.Context;
-import java.util.UUID;
+import io.streamgate.platform.RandomIds;
 import java.util.regex.Pattern;
 
 /** {@code X-Request-Id}: accepted from the caller when well-formed, else generated; always echoed. */
@@ -14,7 +14,7 @@ public final class RequestIds {
 
     static String assign(Context ctx) {
         String given = ctx.header(HEADER);
-        String id = given != null && ACCEPTED.matcher(given).matches() ? given : UUID.randomUUID().toString();
+        String id = given != null && ACCEPTED.matcher(given).matches() ? given : RandomIds.uuidString();
         ctx.attribute(ATTRIBUTE, id);
         ctx.header(HEADER, id);
         return id;
