@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.IntPredicate;
@@ -52,6 +53,10 @@ public final class HttpLoad {
         return new HttpLoad(name, () -> request);
     }
 
+    public String name() {
+        return name;
+    }
+
     public HttpLoad connections(int n) {
         this.connections = n;
         return this;
@@ -86,7 +91,10 @@ public final class HttpLoad {
             t.setDaemon(true);
             t.start();
         }
+        Thread.sleep(Math.max(0, (measureFrom - System.nanoTime()) / 1_000_000));
+        Map<String, double[]> cpuBefore = ThreadCpu.snapshot();
         done.await();
+        Map<String, Double> cpu = ThreadCpu.between(cpuBefore, ThreadCpu.snapshot());
         long total = workers.stream().mapToLong(w -> w.count).sum();
         long[] all = new long[(int) total];
         int at = 0;
@@ -99,7 +107,7 @@ public final class HttpLoad {
         Arrays.sort(all);
         double seconds = duration.toNanos() / 1e9;
         return new Result(name, connections, total, errors, seconds, total / seconds,
-                percentile(all, 0.50), percentile(all, 0.99), all.length == 0 ? 0 : all[all.length - 1] / 1e6);
+                percentile(all, 0.50), percentile(all, 0.99), all.length == 0 ? 0 : all[all.length - 1] / 1e6, cpu);
     }
 
     private static double percentile(long[] sorted, double p) {
@@ -151,12 +159,29 @@ public final class HttpLoad {
         }
     }
 
-    /** One measured run. Latencies in milliseconds, throughput in requests per second. */
+    /**
+     * One measured run. Latencies in milliseconds, throughput in requests per second;
+     * {@code cpuSeconds} is this process's CPU time by {@link ThreadCpu} role over the measured window.
+     */
     public record Result(String name, int connections, long requests, long errors, double seconds,
-                         double throughput, double p50Ms, double p99Ms, double maxMs) {
+                         double throughput, double p50Ms, double p99Ms, double maxMs,
+                         Map<String, Double> cpuSeconds) {
 
         public static final String HEADER = "| run | connections | requests | errors | req/s | p50 ms | p99 ms | max ms | req/s vs baseline |\n"
                 + "|---|---|---|---|---|---|---|---|---|";
+
+        /** CPU microseconds per request of each role, e.g. {@code http server 120 · broker 40 · ...}. */
+        public String cpuPerRequest() {
+            StringBuilder out = new StringBuilder();
+            double totalUs = 0;
+            for (var e : cpuSeconds.entrySet()) {
+                double us = e.getValue() * 1e6 / Math.max(1, requests);
+                totalUs += us;
+                if (out.length() > 0) out.append(" · ");
+                out.append(e.getKey()).append(' ').append(Math.round(us));
+            }
+            return "CPU µs per request, " + name + ": " + out + " · total " + Math.round(totalUs);
+        }
 
         /** A markdown table row; {@code baseline} may be null (or this result itself). */
         public String row(Result baseline) {

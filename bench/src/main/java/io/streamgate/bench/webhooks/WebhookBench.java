@@ -132,21 +132,51 @@ public final class WebhookBench {
             String body = event("evt_" + run + "_" + seq.incrementAndGet(), run, 0);
             return post(ingest, body, "Stripe-Signature", sign(secret, body));
         }).connections(connections);
-        baseline.warmup(Duration.ZERO).duration(warmup).run();
-        ours.warmup(Duration.ZERO).duration(warmup).run();
+        warm(baseline, warmup);
+        warm(ours, warmup);
         baseline.warmup(Duration.ofSeconds(3)).duration(measure);
         ours.warmup(Duration.ofSeconds(3)).duration(measure);
         List<double[]> ratios = new ArrayList<>();
+        List<String> cpu = new ArrayList<>();
         System.out.println(HttpLoad.Result.HEADER.replace("| run |", "| round: run |"));
         for (int round = 1; round <= ROUNDS; round++) {
             HttpLoad.Result b = baseline.run();
             HttpLoad.Result o = ours.run();
             System.out.println(("| " + round + ": " + b.row(b).substring(2)));
             System.out.println(("| " + round + ": " + o.row(b).substring(2)));
+            cpu.add(round + ": " + b.cpuPerRequest());
+            cpu.add(round + ": " + o.cpuPerRequest());
             ratios.add(new double[] {o.throughput() / b.throughput(), o.p50Ms() / b.p50Ms(), o.p99Ms() / b.p99Ms()});
         }
+        cpu.forEach(System.out::println);
         System.out.printf("median of %d rounds, ingest/baseline: throughput %.2f (rounds %s), p50 latency %.2f, p99 latency %.2f%n",
                 ROUNDS, median(ratios, 0), ratios.stream().map(r -> String.format("%.2f", r[0])).toList(), median(ratios, 1), median(ratios, 2));
+    }
+
+    /**
+     * Runs {@code load} in 10 s slices until the JIT is quiet: at least {@code minimum}, then until
+     * a slice spent under 5 % of its time compiling (all compiler threads), at most 4 minutes. On
+     * two cores the one C2 thread competes with every busy thread, so its backlog drains slowly;
+     * measured before it has, a round pays for compiling whichever code got hot last (Jetty's and
+     * the load driver's as much as ours) and runs partly unoptimised code, which made round-to-round
+     * CPU per request differ by a third.
+     */
+    static void warm(HttpLoad load, Duration minimum) throws InterruptedException {
+        var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        Duration slice = Duration.ofSeconds(10);
+        long started = System.nanoTime();
+        long compiledMs = jit.getTotalCompilationTime();
+        while (true) {
+            load.warmup(Duration.ZERO).duration(slice).run();
+            long now = jit.getTotalCompilationTime();
+            double share = (now - compiledMs) / (double) slice.toMillis();
+            compiledMs = now;
+            Duration spent = Duration.ofNanos(System.nanoTime() - started);
+            if (spent.compareTo(minimum) >= 0 && share < 0.05 || spent.compareTo(Duration.ofMinutes(4)) >= 0) {
+                System.out.printf("warm-up of %s: %d s (JIT compiling %.0f %% of the last slice)%n", load.name(), spent.toSeconds(), share * 100);
+                return;
+            }
+        }
     }
 
     static final int ROUNDS = Integer.getInteger("rounds", 3);
