@@ -33,15 +33,21 @@ public final class AsyncReplies {
             // Javalin has started the servlet's async mode before it asks for this future.
             AsyncContext async = ctx.req().getAsyncContext();
             CompletableFuture<Void> answered = new CompletableFuture<>();
-            work.whenComplete((value, failure) -> async.start(() -> {
-                MDC.put("request_id", requestId);
+            work.whenComplete((value, failure) -> {
                 try {
-                    answer.accept(value, failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure);
-                    answered.complete(null);
+                    async.start(() -> {
+                        MDC.put("request_id", requestId);
+                        try {
+                            answer.accept(value, failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure);
+                            answered.complete(null);
+                        } catch (RuntimeException e) {
+                            answered.completeExceptionally(e);
+                        }
+                    });
                 } catch (RuntimeException e) {
-                    answered.completeExceptionally(e);
+                    answered.completeExceptionally(e); // the pool refused (stopping): an error answer, never a hung request
                 }
-            }));
+            });
             MDC.remove("request_id"); // this thread is done with the request
             return answered;
         });
