@@ -155,7 +155,10 @@ public final class WebhookBench {
 
     /**
      * Runs {@code load} in 10 s slices until the JIT is quiet: at least {@code minimum}, then until
-     * a slice spent under 5 % of its time compiling (all compiler threads), at most 4 minutes. On
+     * compilations were in progress under 5 % of a slice, at most 4 minutes. That is the JVM's
+     * compilation wall time (all compiler threads), so a compiler thread waiting for a core
+     * counts too and it can read over 100 %: a cautious criterion; the CPU the JIT took in each
+     * measured round is reported by {@link io.streamgate.bench.ThreadCpu}. On
      * two cores the one C2 thread competes with every busy thread, so its backlog drains slowly;
      * measured before it has, a round pays for compiling whichever code got hot last (Jetty's and
      * the load driver's as much as ours) and runs partly unoptimised code, which made round-to-round
@@ -173,7 +176,7 @@ public final class WebhookBench {
             compiledMs = now;
             Duration spent = Duration.ofNanos(System.nanoTime() - started);
             if (spent.compareTo(minimum) >= 0 && share < 0.05 || spent.compareTo(Duration.ofMinutes(4)) >= 0) {
-                System.out.printf("warm-up of %s: %d s (JIT compiling %.0f %% of the last slice)%n", load.name(), spent.toSeconds(), share * 100);
+                System.out.printf("warm-up of %s: %d s (compilations in progress %.0f %% of the last slice, wall time)%n", load.name(), spent.toSeconds(), share * 100);
                 return;
             }
         }
