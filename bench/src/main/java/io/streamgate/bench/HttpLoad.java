@@ -92,7 +92,7 @@ public final class HttpLoad {
             t.start();
         }
         Thread.sleep(Math.max(0, (measureFrom - System.nanoTime()) / 1_000_000));
-        Map<String, double[]> cpuBefore = ThreadCpu.snapshot();
+        Map<String, ThreadCpu.ThreadTime> cpuBefore = ThreadCpu.snapshot();
         done.await();
         Map<String, Double> cpu = ThreadCpu.between(cpuBefore, ThreadCpu.snapshot());
         long total = workers.stream().mapToLong(w -> w.count).sum();

@@ -16,14 +16,14 @@ import java.util.stream.Stream;
  * Empty where {@code /proc} is not there.
  */
 public final class ThreadCpu {
-    /** Role names in report order; a thread belongs to the first role whose rule matches its name. */
+    /** Role names in report order; {@link #role} names a thread's role from its name. */
     public static final String[] ROLES = {"http server", "broker", "producer", "logging", "load driver", "jit", "gc", "other"};
     private static final double TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux this runs on
 
     private ThreadCpu() {}
 
     static String role(String thread) {
-        if (thread.startsWith("JettyServerThre") || thread.startsWith("webhook-acks")) return "http server";
+        if (thread.startsWith("JettyServerThre")) return "http server";
         if (thread.startsWith("kafka-producer-")) return "producer";
         if (thread.startsWith("AsyncAppender")) return "logging";
         if (thread.startsWith("HttpClient-") || thread.startsWith("load-")) return "load driver";
@@ -35,9 +35,12 @@ public final class ThreadCpu {
         return "other";
     }
 
-    /** CPU seconds so far per thread id, with the role of each. */
-    public static Map<String, double[]> snapshot() {
-        Map<String, double[]> byThread = new HashMap<>();
+    /** One thread's role and its CPU seconds so far. */
+    public record ThreadTime(String role, double seconds) {}
+
+    /** CPU time so far per thread id. */
+    public static Map<String, ThreadTime> snapshot() {
+        Map<String, ThreadTime> byThread = new HashMap<>();
         Path tasks = Path.of("/proc/self/task");
         if (!Files.isDirectory(tasks)) return byThread;
         try (Stream<Path> threads = Files.list(tasks)) {
@@ -47,7 +50,7 @@ public final class ThreadCpu {
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                     double seconds = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
-                    byThread.put(t.getFileName() + " " + role(name), new double[] {seconds});
+                    byThread.put(t.getFileName().toString(), new ThreadTime(role(name), seconds));
                 } catch (IOException | RuntimeException e) {
                     // the thread ended between listing and reading
                 }
@@ -59,12 +62,12 @@ public final class ThreadCpu {
     }
 
     /** CPU seconds per role spent between two snapshots. */
-    public static Map<String, Double> between(Map<String, double[]> before, Map<String, double[]> after) {
+    public static Map<String, Double> between(Map<String, ThreadTime> before, Map<String, ThreadTime> after) {
         Map<String, Double> byRole = new LinkedHashMap<>();
         for (String role : ROLES) byRole.put(role, 0.0);
-        after.forEach((key, now) -> {
-            double[] then = before.get(key);
-            byRole.merge(key.substring(key.indexOf(' ') + 1), now[0] - (then == null ? 0 : then[0]), Double::sum);
+        after.forEach((thread, now) -> {
+            ThreadTime then = before.get(thread);
+            byRole.merge(now.role(), now.seconds() - (then == null ? 0 : then.seconds()), Double::sum);
         });
         return byRole;
     }

@@ -1,5 +1,6 @@
 package io.streamgate.platform;
 
+import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.UUID;
 
@@ -20,11 +21,8 @@ public final class RandomIds {
         RANDOM.get().nextBytes(b);
         b[6] = (byte) ((b[6] & 0x0f) | 0x40); // version 4
         b[8] = (byte) ((b[8] & 0x3f) | 0x80); // IETF variant
-        long msb = 0;
-        long lsb = 0;
-        for (int i = 0; i < 8; i++) msb = (msb << 8) | (b[i] & 0xff);
-        for (int i = 8; i < 16; i++) lsb = (lsb << 8) | (b[i] & 0xff);
-        return new UUID(msb, lsb);
+        ByteBuffer bytes = ByteBuffer.wrap(b);
+        return new UUID(bytes.getLong(), bytes.getLong());
     }
 
     public static String uuidString() {

@@ -39,7 +39,7 @@ import javax.crypto.spec.SecretKeySpec;
  *   <li>end-to-end latency webhook → subscription row in Postgres (p50/p99; goal: p99 within the
  *       ordering grace + 250 ms).
  * </ol>
- * Args: [connections=64] [seconds=15, 0 = end to end only] [e2eEvents=100]; {@code -Dwarmup=20} seconds of warm-up per path, {@code -Drounds=3},
+ * Args: [connections=64] [seconds=15, 0 = end to end only] [e2eEvents=100]; {@code -Dwarmup=20} seconds of warm-up per path at least (see {@link #warm}), {@code -Drounds=3},
  * {@code -Dphases=e2e,all,role}
  */
 public final class WebhookBench {
@@ -47,9 +47,7 @@ public final class WebhookBench {
         int connections = args.length > 0 ? Integer.parseInt(args[0]) : 64;
         Duration measure = Duration.ofSeconds(args.length > 1 ? Integer.parseInt(args[1]) : 15);
         int e2eEvents = args.length > 2 ? Integer.parseInt(args[2]) : 100;
-        // Long enough for the JIT: on two cores its one C2 thread still had 100-200 methods queued
-        // 20 s into an ingest phase, and ingest (Kafka client, broker) has far more code to
-        // compile than the bare route it is compared with.
+        // The least warm-up per path; warm() goes on until the JIT is quiet.
         Duration warmup = Duration.ofSeconds(Integer.getInteger("warmup", 20));
 
         String db = "bench_webhooks_" + UUID.randomUUID().toString().substring(0, 8);
@@ -118,7 +116,7 @@ public final class WebhookBench {
     }
 
     /**
-     * Each path is first warmed once for {@code warmup} (not recorded: the JIT), then measured in
+     * Each path is first warmed (not recorded: see {@link #warm}), then measured in
      * {@code -Drounds} interleaved rounds (baseline, ingest; 3 s settling each). Every round's
      * rows and ratio are printed; the summary is the median of the per-round ratios, so one
      * round disturbed by the machine moves it less than a best-of would.

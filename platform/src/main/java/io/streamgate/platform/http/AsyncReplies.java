@@ -2,7 +2,6 @@ package io.streamgate.platform.http;
 
 import io.javalin.http.Context;
 import jakarta.servlet.AsyncContext;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
@@ -30,26 +29,16 @@ public final class AsyncReplies {
     public static <T> void whenDone(Context ctx, CompletionStage<T> work, BiConsumer<T, Throwable> answer) {
         String requestId = RequestIds.of(ctx);
         ctx.future(() -> {
-            // Javalin has started the servlet's async mode before it asks for this future.
+            // Javalin has started the servlet's async mode before it asks for this future. Its
+            // start() runs the answer on the container's pool; if the pool refuses (stopping), the
+            // future fails and the request still gets an error answer, never hangs.
             AsyncContext async = ctx.req().getAsyncContext();
-            CompletableFuture<Void> answered = new CompletableFuture<>();
-            work.whenComplete((value, failure) -> {
-                try {
-                    async.start(() -> {
-                        MDC.put("request_id", requestId);
-                        try {
-                            answer.accept(value, failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure);
-                            answered.complete(null);
-                        } catch (RuntimeException e) {
-                            answered.completeExceptionally(e);
-                        }
-                    });
-                } catch (RuntimeException e) {
-                    answered.completeExceptionally(e); // the pool refused (stopping): an error answer, never a hung request
-                }
-            });
-            MDC.remove("request_id"); // this thread is done with the request
-            return answered;
+            MDC.remove(RequestIds.MDC_KEY); // this thread is done with the request
+            return work.handleAsync((value, failure) -> {
+                MDC.put(RequestIds.MDC_KEY, requestId);
+                answer.accept(value, failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure);
+                return null;
+            }, async::start).toCompletableFuture();
         });
     }
 }

@@ -116,7 +116,7 @@ public final class HttpEdge {
             SecurityHeaders.apply(ctx);
             // The body may be compressed or not depending on this request header.
             ctx.res().addHeader("Vary", "Accept-Encoding");
-            MDC.put("request_id", RequestIds.assign(ctx));
+            MDC.put(RequestIds.MDC_KEY, RequestIds.assign(ctx));
             ctx.attribute(TIMER_ATTRIBUTE, Timer.start(metrics));
         });
         config.requestLogger.http((ctx, ms) -> {
@@ -134,9 +134,9 @@ public final class HttpEdge {
                         .register(metrics)));
             }
             // The request may have finished on another thread than it started on (an asynchronous handler).
-            MDC.put("request_id", RequestIds.of(ctx));
+            MDC.put(RequestIds.MDC_KEY, RequestIds.of(ctx));
             accessLog.info("{} {} {} {}ms route={}", ctx.method().name(), ctx.path(), ctx.statusCode(), Math.round(ms), route);
-            MDC.remove("request_id");
+            MDC.remove(RequestIds.MDC_KEY);
         });
     }
 

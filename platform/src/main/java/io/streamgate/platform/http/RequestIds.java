@@ -8,6 +8,8 @@ import java.util.regex.Pattern;
 public final class RequestIds {
     public static final String HEADER = "X-Request-Id";
     public static final String ATTRIBUTE = "streamgate.request_id";
+    /** The logging MDC key every line logged for a request carries its id under. */
+    public static final String MDC_KEY = "request_id";
     private static final Pattern ACCEPTED = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private RequestIds() {}
