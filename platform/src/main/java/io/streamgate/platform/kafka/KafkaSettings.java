@@ -70,7 +70,7 @@ public record KafkaSettings(String bootstrapServers, Path stateDir, String insta
     /**
      * Kafka Streams defaults: exactly_once_v2, replication from the broker default, state
      * under the data directory. The latency knobs (commit interval, linger, cache) are
-     * measured in ../shared/KAFKA-NOTES.md; topologies that need low latency set them.
+     * measured in docs/architecture.md; topologies that need low latency set them.
      */
     public Properties streams(String applicationId) {
         Properties props = new Properties();

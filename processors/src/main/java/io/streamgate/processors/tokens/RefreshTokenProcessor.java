@@ -41,7 +41,7 @@ public final class RefreshTokenProcessor {
                 RefreshTokenTopology.build(new StreamsBuilder(), rules, platform.clock()), latencyOverrides(guarantee));
     }
 
-    /** The request/reply latency knobs measured in ../shared/KAFKA-NOTES.md. */
+    /** The request/reply latency knobs measured in docs/architecture.md. */
     public static Properties latencyOverrides(String guarantee) {
         Properties p = new Properties();
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
