@@ -31,7 +31,7 @@ class SchemaCheckingInterceptorTest {
 
         interceptor.onSend(record(WebhookTopics.RECEIVED.name(), "{\"event_id\":\"\",\"source\":\"stripe\"}"));
         assertThat(SchemaCheckingInterceptor.drainViolations()).singleElement().asString()
-                .startsWith("webhooks.received: ").contains("event_type").contains("/event_id");
+                .startsWith(WebhookTopics.RECEIVED.name() + ": ").contains("event_type").contains("/event_id");
 
         interceptor.onSend(record(WebhookTopics.RECEIVED.name(), "not json"));
         assertThat(SchemaCheckingInterceptor.drainViolations()).hasSize(1);

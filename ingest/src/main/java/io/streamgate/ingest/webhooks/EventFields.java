@@ -3,6 +3,7 @@ package io.streamgate.ingest.webhooks;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.streamgate.schemas.Json;
+import io.streamgate.schemas.webhooks.OrderingKey;
 import java.io.IOException;
 
 /**
@@ -13,9 +14,19 @@ import java.io.IOException;
  * @param id the top-level {@code id} when it is a non-blank string, else null
  * @param type the top-level {@code type} when it is a non-blank string, else null
  * @param integerCreated whether {@code created} is a number that fits a long
- * @param objectData whether {@code data.object} is a JSON object
+ * @param object the ids {@link OrderingKey} reads from {@code data.object} when that is a JSON
+ *     object, else null
  */
-record EventFields(String id, String type, boolean integerCreated, boolean objectData) {
+record EventFields(String id, String type, boolean integerCreated, OrderingKey.ObjectIds object) {
+
+    boolean objectData() {
+        return object != null;
+    }
+
+    /** The record key of this Stripe event on {@code webhooks.received.v2}. */
+    String orderingKey() {
+        return OrderingKey.of("stripe", id, type, object);
+    }
 
     /** Thrown when the body is not exactly one JSON object. */
     static final class NotAnObject extends Exception {
@@ -30,16 +41,16 @@ record EventFields(String id, String type, boolean integerCreated, boolean objec
             String id = null;
             String type = null;
             boolean created = false;
-            boolean data = false;
+            OrderingKey.ObjectIds data = null;
             // A repeated field counts as its last occurrence, as a tree parser would keep it.
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken value = p.nextToken();
                 switch (name) {
-                    case "id" -> id = nonBlankText(p, value);
-                    case "type" -> type = nonBlankText(p, value);
+                    case "id" -> id = OrderingKey.text(p, value);
+                    case "type" -> type = OrderingKey.text(p, value);
                     case "created" -> created = fitsLong(p, value);
-                    case "data" -> data = value == JsonToken.START_OBJECT ? hasObjectField(p) : skip(p);
+                    case "data" -> data = value == JsonToken.START_OBJECT ? OrderingKey.readData(p) : skipToNull(p);
                     default -> p.skipChildren();
                 }
             }
@@ -53,15 +64,6 @@ record EventFields(String id, String type, boolean integerCreated, boolean objec
         return false;
     }
 
-    private static String nonBlankText(JsonParser p, JsonToken value) throws IOException {
-        if (value != JsonToken.VALUE_STRING) {
-            p.skipChildren();
-            return null;
-        }
-        String text = p.getText();
-        return text.isBlank() ? null : text;
-    }
-
     private static boolean fitsLong(JsonParser p, JsonToken value) throws IOException {
         return switch (value) {
             case VALUE_NUMBER_INT -> p.getNumberType() != JsonParser.NumberType.BIG_INTEGER || p.getBigIntegerValue().bitLength() < 64;
@@ -70,15 +72,8 @@ record EventFields(String id, String type, boolean integerCreated, boolean objec
         };
     }
 
-    /** Reads the object the parser is at to its end; whether its last {@code object} field is an object. */
-    private static boolean hasObjectField(JsonParser p) throws IOException {
-        boolean object = false;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken value = p.nextToken();
-            if (name.equals("object")) object = value == JsonToken.START_OBJECT;
-            p.skipChildren();
-        }
-        return object;
+    private static OrderingKey.ObjectIds skipToNull(JsonParser p) throws IOException {
+        p.skipChildren();
+        return null;
     }
 }

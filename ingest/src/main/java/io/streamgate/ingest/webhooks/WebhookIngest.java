@@ -14,6 +14,7 @@ import io.streamgate.platform.http.ProblemException;
 import io.streamgate.platform.http.RequestIds;
 import io.streamgate.schemas.Json;
 import io.streamgate.schemas.TopicSpec;
+import io.streamgate.schemas.webhooks.OrderingKey;
 import io.streamgate.schemas.webhooks.ReceivedWebhook;
 import io.streamgate.schemas.webhooks.WebhookTopics;
 import java.io.IOException;
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /webhooks/stripe} and {@code POST /webhooks/{source}} (Standard Webhooks): verify
  * the signature over the raw body, check the event's shape, write it to
- * {@code webhooks.received} keyed by event id, and answer 200 only once the broker
+ * {@code webhooks.received.v2} keyed by its {@link OrderingKey} (the subscription it is about,
+ * read in the same streaming pass as the shape check), and answer 200 only once the broker
  * acknowledged it (acks=all, idempotent producer). Anything refused is a problem+json 4xx,
  * writes nothing and is counted in {@code webhooks.rejected{reason}}; a broker that does not
  * acknowledge within {@code WEBHOOK_PRODUCE_TIMEOUT} gets the provider a 503 with
@@ -118,7 +120,7 @@ public final class WebhookIngest implements Component {
         if (event.id() == null || event.type() == null || !event.integerCreated() || !event.objectData()) {
             throw reject(400, "malformed_event", "a Stripe event needs string id and type, integer created and an object data.object");
         }
-        produce(ctx, new ReceivedWebhook(event.id(), "stripe", event.type(), payload.text(),
+        produce(ctx, event.orderingKey(), new ReceivedWebhook(event.id(), "stripe", event.type(), payload.text(),
                 verified.signatureTimestamp(), now, RequestIds.of(ctx), RandomIds.uuidString()));
     }
 
@@ -132,7 +134,8 @@ public final class WebhookIngest implements Component {
         Payload payload = payload(body);
         String type = payload.fields().type();
         if (type == null) throw reject(400, "malformed_event", "a Standard Webhooks payload needs a string type");
-        produce(ctx, new ReceivedWebhook(source + ":" + verified.messageId(), source, type, payload.text(),
+        String eventId = source + ":" + verified.messageId();
+        produce(ctx, OrderingKey.of(source, eventId, type, null), new ReceivedWebhook(eventId, source, type, payload.text(),
                 verified.signatureTimestamp(), now, RequestIds.of(ctx), RandomIds.uuidString()));
     }
 
@@ -183,11 +186,11 @@ public final class WebhookIngest implements Component {
         }
     }
 
-    private void produce(Context ctx, ReceivedWebhook webhook) {
+    private void produce(Context ctx, String key, ReceivedWebhook webhook) {
         KafkaProducer<byte[], byte[]> p = producer;
         if (p == null) throw ProblemException.unavailable("kafka_unavailable", "ingest is not started", RETRY_AFTER_SECONDS);
         var record = new ProducerRecord<>(TOPIC.name(), null, webhook.receivedAt().toEpochMilli(),
-                TOPIC.keySerde().serializer().serialize(TOPIC.name(), webhook.eventId()),
+                TOPIC.keySerde().serializer().serialize(TOPIC.name(), key),
                 VALUES.serialize(TOPIC.name(), webhook));
         CompletableFuture<Void> acked = new CompletableFuture<>();
         try {

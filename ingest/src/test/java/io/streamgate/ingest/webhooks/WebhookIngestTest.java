@@ -92,8 +92,13 @@ class WebhookIngestTest {
     }
 
     static List<ReceivedWebhook> received(KafkaSettings kafka, String eventIdPrefix) {
+        return receivedByKey(kafka, eventIdPrefix).values().stream().flatMap(List::stream).toList();
+    }
+
+    /** The deliveries of {@code webhooks.received.v2} whose event id starts with the prefix, by record key. */
+    static Map<String, List<ReceivedWebhook>> receivedByKey(KafkaSettings kafka, String eventIdPrefix) {
         Map<String, Object> props = kafka.consumer("test-reader", null);
-        List<ReceivedWebhook> found = new ArrayList<>();
+        Map<String, List<ReceivedWebhook>> found = new java.util.LinkedHashMap<>();
         try (var consumer = new KafkaConsumer<byte[], byte[]>(props)) {
             List<TopicPartition> parts = consumer.partitionsFor(WebhookTopics.RECEIVED.name()).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
@@ -103,7 +108,9 @@ class WebhookIngestTest {
             while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 for (var r : consumer.poll(Duration.ofMillis(200))) {
                     ReceivedWebhook w = WebhookTopics.RECEIVED.valueSerde().deserializer().deserialize(r.topic(), r.value());
-                    if (w.eventId().startsWith(eventIdPrefix)) found.add(w);
+                    if (w.eventId().startsWith(eventIdPrefix)) {
+                        found.computeIfAbsent(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8), k -> new ArrayList<>()).add(w);
+                    }
                 }
             }
         }
@@ -117,8 +124,11 @@ class WebhookIngestTest {
         var response = postStripe(body, stripeHeader(SECRET, clock.instant(), body));
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(Json.mapper().readTree(response.body()).get("event_id").asText()).isEqualTo(id);
-        // Already acknowledged: readable right away, byte-identical payload, keyed by event id.
-        List<ReceivedWebhook> records = received(platform.kafka(), id);
+        // Already acknowledged: readable right away, byte-identical payload, keyed by the
+        // subscription it is about (its ordering key).
+        var byKey = receivedByKey(platform.kafka(), id);
+        assertThat(byKey).containsOnlyKeys("sub_" + id);
+        List<ReceivedWebhook> records = byKey.get("sub_" + id);
         assertThat(records).singleElement().satisfies(w -> {
             assertThat(w.payload()).isEqualTo(body);
             assertThat(w.source()).isEqualTo("stripe");

@@ -34,14 +34,20 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>An event is due when both clocks say it waited the grace:
  * <ul>
  *   <li>record time: its record timestamp (ingest's receive time) + grace <= the latest record
- *       time of this task, so a backlog read after a restart is ordered as it arrived at ingest;
- *   <li>buffer time: the wall-clock time it entered this buffer + grace <= now, so events of
- *       one subscription that reach this task through different partitions of the route stage
- *       (at different speeds) still meet here.
+ *       time of this task. Every event of one subscription reaches this task through one
+ *       partition, in arrival order (the edge keys it by subscription), so by then every event
+ *       that arrived within the grace before it has been read, however far behind the task is;
+ *   <li>buffer time: the wall-clock time it entered this buffer + grace <= now. Records the
+ *       forwarder copies from the retired webhooks.received during an upgrade come from six
+ *       partitions of that topic and land in v2 in the forwarder's order, not their arrival
+ *       order; this condition keeps them waiting until their neighbours, a few records away,
+ *       have been read too. (In steady state it adds only the few milliseconds from ingest to
+ *       this buffer.)
  * </ul>
  * Two punctuators check: stream time (records arriving) and wall-clock time (an idle task
  * still releases; there record time is "the latest record time plus how long we have been
- * idle", so a task reading a backlog of old records never releases them early).
+ * idle", so a task reading a backlog of old records never releases them early, and a task that
+ * just started waits one grace before idle time counts).
  *
  * <p>A second store indexes the buffer by buffer time (8 bytes big-endian, then the buffer key),
  * so a punctuation reads only the subscriptions that have something due instead of the whole

@@ -1,6 +1,5 @@
 package io.streamgate.processors.subscriptions;
 
-import io.streamgate.processors.webhooks.Routed;
 import io.streamgate.schemas.Json;
 import io.streamgate.schemas.webhooks.DeadLetter;
 import io.streamgate.schemas.webhooks.SubscriptionEvent;

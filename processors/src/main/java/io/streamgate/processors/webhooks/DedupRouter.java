@@ -2,6 +2,7 @@ package io.streamgate.processors.webhooks;
 
 import io.micrometer.core.instrument.Counter;
 import io.streamgate.processors.subscriptions.Precedence;
+import io.streamgate.processors.subscriptions.Routed;
 import io.streamgate.schemas.webhooks.DeadLetter;
 import io.streamgate.schemas.webhooks.ReceivedWebhook;
 import io.streamgate.schemas.webhooks.SubscriptionEvent;
@@ -16,6 +17,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * First sight of an event id passes, a repeat within the retention is a duplicate (audited,
@@ -23,9 +25,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * wall-clock punctuator forgets ids older than the retention (compared with record time, so a
  * replay of old records does not purge what it still needs).
  *
- * <p>A first delivery is then routed: subscription events go on, re-keyed by subscription id;
- * others (unknown types, other providers, one-off invoices) are audited as ignored; events
- * that cannot be read go to the dead-letter topic.
+ * <p>Ids the previous release's route app saw (its store, on its changelog topic, read here as a
+ * global store when it exists) count as seen too, so a retry that straddles the upgrade is still
+ * a duplicate.
+ *
+ * <p>A first delivery is then routed: subscription events go on under their key, which ingest
+ * made the subscription id ({@code OrderingKey}); others (unknown types, other providers,
+ * one-off invoices) are audited as ignored; events that cannot be read go to the dead-letter
+ * topic, and so does a subscription event filed under another key, since this task does not
+ * hold its subscription's state.
  */
 final class DedupRouter implements Processor<String, ReceivedWebhook, String, Routed> {
     static final String STORE = "webhook-dedup";
@@ -33,19 +41,24 @@ final class DedupRouter implements Processor<String, ReceivedWebhook, String, Ro
 
     private final Duration retention;
     private final Counter duplicates;
+    private final String legacyStore;
     private ProcessorContext<String, Routed> context;
     private KeyValueStore<String, Long> seen;
+    private ReadOnlyKeyValueStore<String, Long> legacySeen;
     private long latestRecordTime = Long.MIN_VALUE;
 
-    DedupRouter(Duration retention, Counter duplicates) {
+    /** @param legacyStore the global store of the previous release's seen ids, or null when there is none */
+    DedupRouter(Duration retention, Counter duplicates, String legacyStore) {
         this.retention = retention;
         this.duplicates = duplicates;
+        this.legacyStore = legacyStore;
     }
 
     @Override
     public void init(ProcessorContext<String, Routed> context) {
         this.context = context;
         this.seen = context.getStateStore(STORE);
+        this.legacySeen = legacyStore == null ? null : context.getStateStore(legacyStore);
         context.schedule(PURGE_EVERY, PunctuationType.WALL_CLOCK_TIME, ignored -> purge());
     }
 
@@ -70,6 +83,7 @@ final class DedupRouter implements Processor<String, ReceivedWebhook, String, Ro
         latestRecordTime = Math.max(latestRecordTime, at);
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         Long first = seen.get(id);
+        if (first == null && legacySeen != null) first = legacySeen.get(id);
         if (first != null && first >= at - retention.toMillis()) {
             duplicates.increment();
             context.forward(record.withValue(new Routed(audit(w, WebhookDelivery.DUPLICATE, "first delivered at " + Instant.ofEpochMilli(first), null, null, now), null, null, null)));
@@ -91,6 +105,13 @@ final class DedupRouter implements Processor<String, ReceivedWebhook, String, Ro
         if (event == null) {
             String why = Precedence.isSubscriptionEvent(w.eventType()) ? "names no subscription" : "no handler for type " + w.eventType();
             context.forward(record.withValue(new Routed(audit(w, WebhookDelivery.IGNORED, why, null, null, now), null, null, null)));
+            return;
+        }
+        if (!event.subscriptionId().equals(record.key())) {
+            String why = "filed under key '" + record.key() + "' but about subscription " + event.subscriptionId()
+                    + ": not applied outside that subscription's partition";
+            context.forward(record.withValue(new Routed(audit(w, WebhookDelivery.REJECTED, why, event.subscriptionId(), event.created(), now), null,
+                    new DeadLetter(w.eventId(), w.deliveryId(), "route", why, w.payload(), now), null)));
             return;
         }
         context.forward(record.withValue(new Routed(null, event, null, null)));

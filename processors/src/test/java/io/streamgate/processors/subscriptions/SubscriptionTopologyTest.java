@@ -2,6 +2,9 @@ package io.streamgate.processors.subscriptions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamgate.processors.webhooks.WebhookProcessorsConfig;
+import io.streamgate.processors.webhooks.WebhookTopology;
 import io.streamgate.schemas.webhooks.DeadLetter;
 import io.streamgate.schemas.webhooks.SubscriptionEvent;
 import io.streamgate.schemas.webhooks.SubscriptionState;
@@ -21,10 +24,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The subscription topology: events wait out the ordering grace, leave in created order,
- * and the state machine applies them; stale events change nothing; access runs to the period
- * end plus the renewal grace; a late checkout link attaches the user; bad events are
- * dead-lettered.
+ * The subscription part of the webhook topology: events wait out the ordering grace, leave in
+ * created order, and the state machine applies them; stale events change nothing; access runs
+ * to the period end plus the renewal grace; a late checkout link attaches the user; bad events
+ * are dead-lettered. Events are piped as already-routed subscription events, through the input
+ * that drains the retired webhooks.subscription-events into the same buffer.
  */
 class SubscriptionTopologyTest {
     static final Instant T0 = Instant.parse("2026-11-28T05:00:00Z");
@@ -44,8 +48,9 @@ class SubscriptionTopologyTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "subscription-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(SubscriptionTopology.build(new StreamsBuilder(), GRACE, RENEWAL), props, T0);
-        var e = WebhookTopics.SUBSCRIPTION_EVENTS;
+        var config = new WebhookProcessorsConfig(Duration.ofDays(7), GRACE, RENEWAL);
+        driver = new TopologyTestDriver(WebhookTopology.build(new StreamsBuilder(), config, new SimpleMeterRegistry(), false), props, T0);
+        var e = WebhookTopics.LEGACY_SUBSCRIPTION_EVENTS;
         events = driver.createInputTopic(e.name(), e.keySerde().serializer(), e.valueSerde().serializer());
         var s = WebhookTopics.SUBSCRIPTION_STATE;
         states = driver.createOutputTopic(s.name(), s.keySerde().deserializer(), s.valueSerde().deserializer());

@@ -4,7 +4,8 @@ import java.time.Instant;
 
 /**
  * One subscription-related provider event, reduced to what the subscription state needs and
- * keyed by subscription id (topic {@code webhooks.subscription-events}).
+ * keyed by subscription id (the retired topic {@code webhooks.subscription-events}; today it
+ * passes from dedup to the ordering buffer inside one task).
  *
  * @param eventId the provider's event id
  * @param deliveryId the delivery that carried it first (see {@link ReceivedWebhook#deliveryId()})

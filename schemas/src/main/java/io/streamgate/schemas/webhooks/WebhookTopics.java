@@ -9,15 +9,27 @@ import java.util.List;
 public final class WebhookTopics {
     private WebhookTopics() {}
 
+    /**
+     * Keyed by {@link OrderingKey}: one subscription's events share a partition, in arrival
+     * order. Its partition count must equal {@link #LEGACY_SUBSCRIPTION_EVENTS}'s: the webhook
+     * app reads both in one task per partition while it drains the retired topic.
+     */
     public static final TopicSpec<String, ReceivedWebhook> RECEIVED = new TopicSpec<>(
+            "webhooks.received.v2", String.class, ReceivedWebhook.class, 6, Duration.ofDays(14),
+            CleanupPolicy.DELETE,
+            "Every verified webhook delivery, keyed by its ordering key (the subscription it is about, else the event id), raw payload included.");
+
+    /** Retired by {@link #RECEIVED}: written by ingest before v2, forwarded to v2 by the processors until empty. */
+    public static final TopicSpec<String, ReceivedWebhook> LEGACY_RECEIVED = new TopicSpec<>(
             "webhooks.received", String.class, ReceivedWebhook.class, 6, Duration.ofDays(14),
             CleanupPolicy.DELETE,
-            "Every verified webhook delivery, keyed by provider event id, raw payload included.");
+            "Retired (replaced by webhooks.received.v2): verified webhook deliveries keyed by event id, as written before v2.");
 
-    public static final TopicSpec<String, SubscriptionEvent> SUBSCRIPTION_EVENTS = new TopicSpec<>(
+    /** Retired: no longer written; the webhook app drains what the previous release left in it. */
+    public static final TopicSpec<String, SubscriptionEvent> LEGACY_SUBSCRIPTION_EVENTS = new TopicSpec<>(
             "webhooks.subscription-events", String.class, SubscriptionEvent.class, 6, Duration.ofDays(14),
             CleanupPolicy.DELETE,
-            "First deliveries of subscription-related events, reduced and re-keyed by subscription id.");
+            "Retired (no longer written): first deliveries of subscription-related events, reduced and re-keyed by subscription id.");
 
     public static final TopicSpec<String, SubscriptionState> SUBSCRIPTION_STATE = new TopicSpec<>(
             "webhooks.subscription-state", String.class, SubscriptionState.class, 6, null,
@@ -35,5 +47,5 @@ public final class WebhookTopics {
             "For data teams: one record per webhook delivery and its outcome (accepted, duplicate, stale, ignored, rejected), keyed by event id.");
 
     public static final List<TopicSpec<?, ?>> ALL =
-            List.of(RECEIVED, SUBSCRIPTION_EVENTS, SUBSCRIPTION_STATE, DEAD_LETTER, AUDIT_DELIVERIES);
+            List.of(RECEIVED, SUBSCRIPTION_STATE, DEAD_LETTER, AUDIT_DELIVERIES, LEGACY_RECEIVED, LEGACY_SUBSCRIPTION_EVENTS);
 }

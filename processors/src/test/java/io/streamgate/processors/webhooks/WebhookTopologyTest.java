@@ -11,13 +11,16 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamgate.schemas.Json;
 import io.streamgate.schemas.webhooks.DeadLetter;
 import io.streamgate.schemas.webhooks.ReceivedWebhook;
-import io.streamgate.schemas.webhooks.SubscriptionEvent;
+import io.streamgate.schemas.webhooks.OrderingKey;
+import io.streamgate.schemas.webhooks.SubscriptionState;
 import io.streamgate.schemas.webhooks.WebhookDelivery;
 import io.streamgate.schemas.webhooks.WebhookTopics;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -27,28 +30,41 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The route topology: a delivery is deduplicated, then sent on, ignored or dead-lettered. */
-class WebhookRouteTopologyTest {
+/**
+ * The webhook topology's first stage: a delivery is deduplicated, then goes on to its
+ * subscription's ordering buffer (and, a grace later, its state), is ignored, or is
+ * dead-lettered. The ordering and the state machine have their own story in
+ * SubscriptionTopologyTest.
+ */
+class WebhookTopologyTest {
     static final Instant T0 = Instant.parse("2026-11-28T05:00:00Z");
     static final Duration RETENTION = Duration.ofDays(7);
+    static final Duration GRACE = Duration.ofSeconds(10);
 
     SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     TopologyTestDriver driver;
     TestInputTopic<String, ReceivedWebhook> received;
-    TestOutputTopic<String, SubscriptionEvent> events;
+    TestOutputTopic<String, SubscriptionState> states;
     TestOutputTopic<String, WebhookDelivery> audit;
     TestOutputTopic<String, DeadLetter> dead;
 
+    static final WebhookProcessorsConfig CONFIG = new WebhookProcessorsConfig(RETENTION, GRACE, Duration.ofDays(3));
+
     @BeforeEach
     void setUp() {
+        start(false);
+    }
+
+    /** The production topology on a test driver, with or without the previous release's ids. */
+    void start(boolean previousReleaseIds) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "route-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(WebhookRouteTopology.build(new StreamsBuilder(), RETENTION, metrics), props, T0);
+        driver = new TopologyTestDriver(WebhookTopology.build(new StreamsBuilder(), CONFIG, metrics, previousReleaseIds), props, T0);
         var r = WebhookTopics.RECEIVED;
         received = driver.createInputTopic(r.name(), r.keySerde().serializer(), r.valueSerde().serializer());
-        var e = WebhookTopics.SUBSCRIPTION_EVENTS;
-        events = driver.createOutputTopic(e.name(), e.keySerde().deserializer(), e.valueSerde().deserializer());
+        var s = WebhookTopics.SUBSCRIPTION_STATE;
+        states = driver.createOutputTopic(s.name(), s.keySerde().deserializer(), s.valueSerde().deserializer());
         var a = WebhookTopics.AUDIT_DELIVERIES;
         audit = driver.createOutputTopic(a.name(), a.keySerde().deserializer(), a.valueSerde().deserializer());
         var d = WebhookTopics.DEAD_LETTER;
@@ -60,8 +76,16 @@ class WebhookRouteTopologyTest {
         driver.close();
     }
 
+    /** Delivers as ingest does: keyed by the event's ordering key. */
     void deliver(String id, String type, String payload, Instant at) {
-        received.pipeInput(id, received(id, type, payload, at), at);
+        ReceivedWebhook w = received(id, type, payload, at);
+        received.pipeInput(OrderingKey.of(w), w, at);
+    }
+
+    /** What the ordering buffer releases once the grace has passed: the states applied, in order. */
+    List<KeyValue<String, SubscriptionState>> applied() {
+        driver.advanceWallClockTime(GRACE.plusSeconds(1));
+        return states.readKeyValuesToList();
     }
 
     @Test
@@ -70,11 +94,9 @@ class WebhookRouteTopologyTest {
         deliver("evt_1", "customer.subscription.updated", body, T0);
         deliver("evt_1", "customer.subscription.updated", body, T0.plus(Duration.ofDays(3)));
 
-        assertThat(events.readKeyValuesToList()).singleElement().satisfies(kv -> assertThat(kv.key).isEqualTo("sub_1"));
-        assertThat(audit.readValuesToList()).singleElement().satisfies(a -> {
-            assertThat(a.outcome()).isEqualTo(WebhookDelivery.DUPLICATE);
-            assertThat(a.eventId()).isEqualTo("evt_1");
-        });
+        assertThat(applied()).singleElement().satisfies(kv -> assertThat(kv.key).isEqualTo("sub_1"));
+        assertThat(audit.readValuesToList()).extracting(WebhookDelivery::eventId, WebhookDelivery::outcome).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("evt_1", WebhookDelivery.DUPLICATE), org.assertj.core.groups.Tuple.tuple("evt_1", WebhookDelivery.ACCEPTED));
         assertThat(metrics.counter("webhooks.duplicates").count()).isEqualTo(1);
     }
 
@@ -83,8 +105,8 @@ class WebhookRouteTopologyTest {
         String body = subscriptionEvent("evt_2", "customer.subscription.updated", T0.getEpochSecond(), "sub_2", "cus_2", "active", T0.getEpochSecond(), null, true);
         deliver("evt_2", "customer.subscription.updated", body, T0);
         deliver("evt_2", "customer.subscription.updated", body, T0.plus(RETENTION).minusSeconds(1));
-        assertThat(events.readValuesToList()).hasSize(1);
-        assertThat(audit.readValuesToList()).extracting(WebhookDelivery::outcome).containsExactly(WebhookDelivery.DUPLICATE);
+        assertThat(applied()).hasSize(1);
+        assertThat(audit.readValuesToList()).extracting(WebhookDelivery::outcome).containsExactly(WebhookDelivery.DUPLICATE, WebhookDelivery.ACCEPTED);
 
         // Record time moves past the retention and the purge runs: the store forgets the id.
         deliver("evt_other", "customer.updated", envelope("evt_other", "customer.updated", T0.getEpochSecond(), Json.mapper().createObjectNode(), null),
@@ -98,8 +120,8 @@ class WebhookRouteTopologyTest {
         long now = T0.getEpochSecond();
         deliver("evt_new", "invoice.paid", invoiceEvent("evt_new", "invoice.paid", now, "sub_new", "cus_9", now + 30 * 86400, true), T0);
         deliver("evt_old", "invoice.paid", invoiceEvent("evt_old", "invoice.paid", now, "sub_old", "cus_9", now + 30 * 86400, false), T0);
-        var out = events.readKeyValuesToList();
-        assertThat(out).extracting(kv -> kv.key).containsExactly("sub_new", "sub_old");
+        var out = applied();
+        assertThat(out).extracting(kv -> kv.key).containsExactlyInAnyOrder("sub_new", "sub_old");
         assertThat(out).allSatisfy(kv -> {
             assertThat(kv.value.customerId()).isEqualTo("cus_9");
             assertThat(kv.value.currentPeriodEnd()).isEqualTo(Instant.ofEpochSecond(now + 30 * 86400));
@@ -111,9 +133,10 @@ class WebhookRouteTopologyTest {
         long now = T0.getEpochSecond();
         deliver("evt_a", "customer.subscription.created", subscriptionEvent("evt_a", "customer.subscription.created", now, "sub_a", "cus_a", "active", now + 100, null, true), T0);
         deliver("evt_b", "customer.subscription.created", subscriptionEvent("evt_b", "customer.subscription.created", now, "sub_b", "cus_b", "trialing", now + 200, null, false), T0);
-        var out = events.readValuesToList();
-        assertThat(out).extracting(SubscriptionEvent::currentPeriodEnd).containsExactly(Instant.ofEpochSecond(now + 100), Instant.ofEpochSecond(now + 200));
-        assertThat(out).extracting(SubscriptionEvent::status).containsExactly("active", "trialing");
+        var out = applied().stream().collect(java.util.stream.Collectors.toMap(kv -> kv.key, kv -> kv.value));
+        assertThat(out.get("sub_a").currentPeriodEnd()).isEqualTo(Instant.ofEpochSecond(now + 100));
+        assertThat(out.get("sub_b").currentPeriodEnd()).isEqualTo(Instant.ofEpochSecond(now + 200));
+        assertThat(out).extractingFromEntries(e -> e.getValue().status()).containsExactlyInAnyOrder("active", "trialing");
     }
 
     @Test
@@ -122,7 +145,7 @@ class WebhookRouteTopologyTest {
         received.pipeInput("acme:1", new ReceivedWebhook("acme:1", "acme", "payment.succeeded", "{}", T0, T0, null, UUID.randomUUID().toString()), T0.toEpochMilli());
         deliver("evt_pay", "checkout.session.completed", checkoutCompleted("evt_pay", T0.getEpochSecond(), null, "cus_1", UUID.randomUUID().toString()), T0);
 
-        assertThat(events.isEmpty()).isTrue();
+        assertThat(applied()).isEmpty();
         assertThat(audit.readValuesToList()).allSatisfy(a -> assertThat(a.outcome()).isEqualTo(WebhookDelivery.IGNORED))
                 .extracting(WebhookDelivery::eventId).containsExactly("evt_u", "acme:1", "evt_pay");
     }
@@ -136,7 +159,7 @@ class WebhookRouteTopologyTest {
         assertThat(dead.readValuesToList()).extracting(DeadLetter::eventId, DeadLetter::stage)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("evt_bad", "route"), org.assertj.core.groups.Tuple.tuple("evt_broken", "route"));
         assertThat(audit.readValuesToList()).extracting(WebhookDelivery::outcome).containsExactly(WebhookDelivery.REJECTED, WebhookDelivery.REJECTED);
-        assertThat(events.readValuesToList()).extracting(SubscriptionEvent::eventId).containsExactly("evt_fine");
+        assertThat(applied()).extracting(kv -> kv.value.lastEventId()).containsExactly("evt_fine");
     }
 
     @Test
@@ -148,5 +171,45 @@ class WebhookRouteTopologyTest {
             assertThat(d.reason()).contains("not a valid");
         });
         assertThat(audit.readValuesToList()).extracting(WebhookDelivery::eventId).containsExactly("evt_next");
+    }
+
+    @Test
+    void a_subscription_event_filed_under_another_key_is_dead_lettered_never_applied_in_the_wrong_task() {
+        String body = subscriptionEvent("evt_k", "customer.subscription.updated", T0.getEpochSecond(), "sub_k", "cus_k", "active", T0.getEpochSecond() + 86400, null, true);
+        received.pipeInput("evt_k", received("evt_k", "customer.subscription.updated", body, T0), T0);
+        assertThat(dead.readValuesToList()).singleElement().satisfies(d -> {
+            assertThat(d.eventId()).isEqualTo("evt_k");
+            assertThat(d.reason()).contains("filed under key 'evt_k' but about subscription sub_k");
+        });
+        assertThat(audit.readValuesToList()).extracting(WebhookDelivery::outcome).containsExactly(WebhookDelivery.REJECTED);
+        assertThat(applied()).isEmpty();
+    }
+
+    @Test
+    void ids_the_previous_release_saw_are_duplicates_too() {
+        driver.close();
+        start(true);
+        var previous = driver.createInputTopic(WebhookTopology.PREVIOUS_DEDUP_CHANGELOG,
+                org.apache.kafka.common.serialization.Serdes.String().serializer(), org.apache.kafka.common.serialization.Serdes.Long().serializer());
+        previous.pipeInput("evt_old", T0.minus(Duration.ofDays(2)).toEpochMilli());
+        previous.pipeInput("evt_ancient", T0.minus(Duration.ofDays(8)).toEpochMilli());
+
+        deliver("evt_old", "customer.updated", envelope("evt_old", "customer.updated", T0.getEpochSecond(), Json.mapper().createObjectNode(), null), T0);
+        deliver("evt_ancient", "customer.updated", envelope("evt_ancient", "customer.updated", T0.getEpochSecond(), Json.mapper().createObjectNode(), null), T0);
+        assertThat(audit.readValuesToList()).extracting(WebhookDelivery::eventId, WebhookDelivery::outcome).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("evt_old", WebhookDelivery.DUPLICATE),
+                org.assertj.core.groups.Tuple.tuple("evt_ancient", WebhookDelivery.IGNORED));
+    }
+
+    @Test
+    void the_tasks_keep_the_previous_release_numbers_with_or_without_its_ids() {
+        for (boolean previousIds : List.of(false, true)) {
+            var description = WebhookTopology.build(new StreamsBuilder(), CONFIG, metrics, previousIds).describe();
+            assertThat(description.subtopologies()).as("previous release ids: %s", previousIds).singleElement().satisfies(sub -> {
+                assertThat(sub.id()).as("its task directories are 0_0..0_5").isZero();
+                assertThat(sub.nodes()).extracting(n -> n.name()).contains("received-webhooks", "retired-subscription-events");
+            });
+            assertThat(description.globalStores()).hasSize(previousIds ? 1 : 0);
+        }
     }
 }

@@ -1,4 +1,4 @@
-package io.streamgate.processors.webhooks;
+package io.streamgate.processors.subscriptions;
 
 import io.streamgate.schemas.webhooks.DeadLetter;
 import io.streamgate.schemas.webhooks.SubscriptionEvent;
