@@ -46,8 +46,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * </ul>
  * Two punctuators check: stream time (records arriving) and wall-clock time (an idle task
  * still releases; there record time is "the latest record time plus how long we have been
- * idle", so a task reading a backlog of old records never releases them early, and a task that
- * just started waits one grace before idle time counts).
+ * idle", so a task reading a backlog of old records never releases them early). Idle means the
+ * task ran and found nothing: a task that just started, or whose thread did not run for a while
+ * (a rebalance can hold its poll for many seconds, for instance when a stopped instance's
+ * member expires), waits one grace before idle time counts, so records that were waiting for
+ * it are read before anything is released by idle time.
  *
  * <p>A second store indexes the buffer by buffer time (8 bytes big-endian, then the buffer key),
  * so a punctuation reads only the subscriptions that have something due instead of the whole
@@ -60,6 +63,8 @@ final class OrderingBuffer implements Processor<String, SubscriptionEvent, Strin
     static final String STORE = "subscription-order-buffer";
     static final String DUE_INDEX = "subscription-order-due";
     private static final byte[] NOTHING = new byte[0];
+    /** A gap between wall-clock punctuations longer than this means the task was not running. */
+    static final Duration STALL = Duration.ofSeconds(1);
 
     /** A buffered event, its record timestamp and the wall-clock time it entered the buffer. */
     record Buffered(SubscriptionEvent event, long arrivedAt, long bufferedAt) {}
@@ -74,6 +79,7 @@ final class OrderingBuffer implements Processor<String, SubscriptionEvent, Strin
     private Cancellable wallClock;
     private long latestRecordTime = Long.MIN_VALUE;
     private long latestRecordWallClock;
+    private long lastWallClockPunctuation;
 
     OrderingBuffer(Duration grace) {
         this.grace = grace;
@@ -106,7 +112,13 @@ final class OrderingBuffer implements Processor<String, SubscriptionEvent, Strin
     }
 
     private void scheduleWallClock() {
+        lastWallClockPunctuation = context.currentSystemTimeMs();
         wallClock = context.schedule(every, PunctuationType.WALL_CLOCK_TIME, wall -> {
+            if (wall - lastWallClockPunctuation > STALL.toMillis()) {
+                // Not idle: stalled. What waited in the partition meanwhile is read first.
+                latestRecordWallClock = Math.max(latestRecordWallClock, wall + grace.toMillis());
+            }
+            lastWallClockPunctuation = wall;
             if (latestRecordTime == Long.MIN_VALUE) return;
             release(latestRecordTime + Math.max(0, wall - latestRecordWallClock), wall);
         });

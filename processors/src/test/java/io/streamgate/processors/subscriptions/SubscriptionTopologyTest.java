@@ -60,6 +60,11 @@ class SubscriptionTopologyTest {
         dead = driver.createOutputTopic(d.name(), d.keySerde().deserializer(), d.valueSerde().deserializer());
     }
 
+    /** Wall-clock time passes with the stream thread running (punctuating every 100 ms), as in a live task. */
+    void idle(Duration d) {
+        for (long ms = 0; ms < d.toMillis(); ms += 100) driver.advanceWallClockTime(Duration.ofMillis(Math.min(100, d.toMillis() - ms)));
+    }
+
     @AfterEach
     void tearDown() {
         driver.close();
@@ -86,7 +91,7 @@ class SubscriptionTopologyTest {
         assertThat(states.isEmpty()).as("held for the grace").isTrue();
 
         // Wall-clock time alone releases them (no more records arrive on this task).
-        driver.advanceWallClockTime(GRACE.plusSeconds(3));
+        idle(GRACE.plusSeconds(3));
         assertThat(states.readValuesToList()).extracting(SubscriptionState::lastEventId).containsExactly("evt_1", "evt_2", "evt_3");
         assertThat(audit.readValuesToList()).extracting(WebhookDelivery::outcome).containsOnly(WebhookDelivery.ACCEPTED).hasSize(3);
         assertThat(stored().status()).isEqualTo("past_due");
@@ -96,9 +101,9 @@ class SubscriptionTopologyTest {
     void a_head_not_yet_due_holds_back_later_events_and_both_clocks_must_agree() {
         Instant c = T0.minusSeconds(60);
         arrive(event("evt_2", "customer.subscription.updated", c.plusSeconds(5), "active", PERIOD_END), T0);
-        driver.advanceWallClockTime(Duration.ofSeconds(8));
+        idle(Duration.ofSeconds(8));
         arrive(event("evt_1", "customer.subscription.created", c, "active", PERIOD_END), T0.plusSeconds(8));
-        driver.advanceWallClockTime(Duration.ofSeconds(3));
+        idle(Duration.ofSeconds(3));
         assertThat(states.isEmpty()).as("evt_2 waited the grace, but evt_1 before it has not").isTrue();
 
         // Another subscription's record moves stream time far ahead, but evt_1 has been in the
@@ -107,7 +112,7 @@ class SubscriptionTopologyTest {
                 "cus_o", null, "active", PERIOD_END, null), T0.plusSeconds(20));
         assertThat(states.isEmpty()).isTrue();
 
-        driver.advanceWallClockTime(Duration.ofSeconds(8));
+        idle(Duration.ofSeconds(8));
         assertThat(states.readValuesToList()).extracting(SubscriptionState::lastEventId).containsExactly("evt_1", "evt_2");
     }
 
@@ -115,16 +120,16 @@ class SubscriptionTopologyTest {
     void after_the_buffer_empties_a_new_event_is_still_released_by_the_wall_clock_and_nothing_is_left_behind() {
         Instant c = T0.minusSeconds(60);
         arrive(event("evt_1", "customer.subscription.created", c, "active", PERIOD_END), T0);
-        driver.advanceWallClockTime(GRACE.plusSeconds(1));
+        idle(GRACE.plusSeconds(1));
         assertThat(states.readValuesToList()).extracting(SubscriptionState::lastEventId).containsExactly("evt_1");
 
         // the buffer was empty in between (its wall-clock punctuator stopped); a later event
         // starts it again
-        driver.advanceWallClockTime(Duration.ofMinutes(5));
+        idle(Duration.ofMinutes(5));
         arrive(event("evt_2", "customer.subscription.updated", c.plusSeconds(1), "past_due", PERIOD_END), T0.plusSeconds(300));
-        driver.advanceWallClockTime(GRACE.minusSeconds(1));
+        idle(GRACE.minusSeconds(1));
         assertThat(states.isEmpty()).isTrue();
-        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        idle(Duration.ofSeconds(2));
         assertThat(states.readValuesToList()).extracting(SubscriptionState::lastEventId).containsExactly("evt_2");
         assertThat(bufferAndIndexAreEmpty()).isTrue();
     }
@@ -141,7 +146,7 @@ class SubscriptionTopologyTest {
                         sub, "cus_" + n, null, step == 2 ? "past_due" : "active", PERIOD_END, null), T0);
             }
         }
-        driver.advanceWallClockTime(GRACE.plusSeconds(1));
+        idle(GRACE.plusSeconds(1));
         var released = states.readKeyValuesToList();
         assertThat(released).hasSize(subscriptions * 3);
         for (int n = 0; n < subscriptions; n++) {
@@ -165,7 +170,7 @@ class SubscriptionTopologyTest {
         arrive(event("evt_z_updated", "customer.subscription.updated", same, "active", PERIOD_END), T0);
         arrive(event("evt_a_failed", "invoice.payment_failed", same, null, null), T0);
         arrive(event("evt_m_created", "customer.subscription.created", same, "incomplete", PERIOD_END), T0);
-        driver.advanceWallClockTime(GRACE.plusSeconds(1));
+        idle(GRACE.plusSeconds(1));
         assertThat(states.readValuesToList()).extracting(SubscriptionState::lastEventType)
                 .containsExactly("customer.subscription.created", "invoice.payment_failed", "customer.subscription.updated");
         assertThat(stored().status()).isEqualTo("active");
@@ -175,10 +180,10 @@ class SubscriptionTopologyTest {
     void a_stale_event_arriving_after_the_grace_never_overwrites_newer_state() {
         Instant c = T0.minusSeconds(60);
         arrive(event("evt_new", "customer.subscription.updated", c.plusSeconds(10), "canceled", PERIOD_END), T0);
-        driver.advanceWallClockTime(GRACE.plusSeconds(1));
+        idle(GRACE.plusSeconds(1));
         audit.readValuesToList();
         arrive(event("evt_old", "customer.subscription.updated", c, "active", PERIOD_END), T0.plusSeconds(30));
-        driver.advanceWallClockTime(GRACE.plusSeconds(1));
+        idle(GRACE.plusSeconds(1));
 
         assertThat(audit.readValuesToList()).singleElement().satisfies(a -> {
             assertThat(a.outcome()).isEqualTo(WebhookDelivery.STALE);
@@ -193,7 +198,7 @@ class SubscriptionTopologyTest {
         Instant c = T0.minusSeconds(600);
         arrive(event("evt_1", "customer.subscription.created", c, "active", PERIOD_END), T0);
         arrive(event("evt_2", "invoice.payment_failed", c.plusSeconds(100), null, null), T0);
-        driver.advanceWallClockTime(GRACE.plusSeconds(1));
+        idle(GRACE.plusSeconds(1));
         var afterFailure = states.readValuesToList();
         assertThat(afterFailure.get(0).accessUntil()).isEqualTo(PERIOD_END.plus(RENEWAL));
         assertThat(afterFailure.get(1).status()).isEqualTo("past_due");
@@ -202,14 +207,14 @@ class SubscriptionTopologyTest {
         // A renewal paid late (after the period end, inside the grace) extends access.
         Instant nextEnd = PERIOD_END.plus(Duration.ofDays(30));
         arrive(event("evt_3", "invoice.paid", c.plusSeconds(200), null, nextEnd), T0.plusSeconds(20));
-        driver.advanceWallClockTime(GRACE.plusSeconds(1));
+        idle(GRACE.plusSeconds(1));
         assertThat(stored().status()).isEqualTo("active");
         assertThat(stored().accessUntil()).isEqualTo(nextEnd.plus(RENEWAL));
 
         Instant ended = c.plusSeconds(300);
         arrive(new SubscriptionEvent("evt_4", "dlv_4", "customer.subscription.deleted", ended, T0, "sub_1", "cus_1", null, "canceled", nextEnd, ended),
                 T0.plusSeconds(40));
-        driver.advanceWallClockTime(GRACE.plusSeconds(1));
+        idle(GRACE.plusSeconds(1));
         assertThat(stored().status()).isEqualTo("canceled");
         assertThat(stored().accessUntil()).as("deleted ends access when the event says").isEqualTo(ended);
     }
@@ -218,13 +223,13 @@ class SubscriptionTopologyTest {
     void a_subscription_is_stored_without_its_user_and_gains_it_when_the_checkout_link_arrives_late() {
         Instant c = T0.minusSeconds(60);
         arrive(event("evt_1", "customer.subscription.created", c, "active", PERIOD_END), T0);
-        driver.advanceWallClockTime(GRACE.plusSeconds(1));
+        idle(GRACE.plusSeconds(1));
         assertThat(stored().userId()).isNull();
         assertThat(stored().status()).isEqualTo("active");
 
         arrive(new SubscriptionEvent("evt_cs", "dlv_cs", "checkout.session.completed", c.minusSeconds(5), T0, "sub_1", "cus_1", USER, null, null, null),
                 T0.plusSeconds(30));
-        driver.advanceWallClockTime(GRACE.plusSeconds(1));
+        idle(GRACE.plusSeconds(1));
         SubscriptionState linked = states.readValuesToList().get(1);
         assertThat(linked.userId()).isEqualTo(USER);
         assertThat(linked.status()).as("the link changes nobody's access").isEqualTo("active");
@@ -235,10 +240,10 @@ class SubscriptionTopologyTest {
     void a_link_that_comes_first_makes_a_pending_subscription_that_later_events_fill_in() {
         Instant c = T0.minusSeconds(60);
         arrive(new SubscriptionEvent("evt_cs", "dlv_cs", "checkout.session.completed", c.plusSeconds(5), T0, "sub_1", "cus_1", USER, null, null, null), T0);
-        driver.advanceWallClockTime(GRACE.plusSeconds(1));
+        idle(GRACE.plusSeconds(1));
         assertThat(stored().status()).isEqualTo("pending");
         arrive(event("evt_1", "customer.subscription.created", c, "active", PERIOD_END), T0.plusSeconds(20));
-        driver.advanceWallClockTime(GRACE.plusSeconds(1));
+        idle(GRACE.plusSeconds(1));
         assertThat(stored().status()).isEqualTo("active");
         assertThat(stored().userId()).isEqualTo(USER);
     }
@@ -251,11 +256,26 @@ class SubscriptionTopologyTest {
                 "active", PERIOD_END, null), T0);
         arrive(event("evt_3", "customer.subscription.updated", c.plusSeconds(2), "made_up_status", PERIOD_END), T0);
         arrive(event("evt_4", "customer.subscription.updated", c.plusSeconds(3), "past_due", PERIOD_END), T0);
-        driver.advanceWallClockTime(GRACE.plusSeconds(1));
+        idle(GRACE.plusSeconds(1));
 
         assertThat(dead.readValuesToList()).extracting(DeadLetter::eventId).containsExactly("evt_2", "evt_3");
         assertThat(audit.readValuesToList()).extracting(WebhookDelivery::outcome)
                 .containsExactly(WebhookDelivery.ACCEPTED, WebhookDelivery.REJECTED, WebhookDelivery.REJECTED, WebhookDelivery.ACCEPTED);
         assertThat(stored().status()).isEqualTo("past_due");
+    }
+
+    @Test
+    void a_task_whose_thread_stalled_waits_a_grace_before_idle_time_counts() {
+        Instant c = T0.minusSeconds(60);
+        arrive(event("evt_2", "customer.subscription.updated", c.plusSeconds(5), "active", PERIOD_END), T0);
+        idle(Duration.ofSeconds(2));
+        // The stream thread does not run for 9 s (a rebalance holding its poll): when it runs
+        // again, those 9 s are no idle time, since a record may have waited in the partition.
+        driver.advanceWallClockTime(Duration.ofSeconds(9));
+        assertThat(states.isEmpty()).isTrue();
+        // ... and here it was: an older event of the same subscription, which still comes first.
+        arrive(event("evt_1", "customer.subscription.created", c, "active", PERIOD_END), T0.plusMillis(5));
+        idle(GRACE.plusSeconds(1));
+        assertThat(states.readValuesToList()).extracting(SubscriptionState::lastEventId).containsExactly("evt_1", "evt_2");
     }
 }
