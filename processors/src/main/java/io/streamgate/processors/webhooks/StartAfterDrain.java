@@ -16,16 +16,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts the webhook app only once the forwarder has copied every record the retired topic
- * held when this process started: the retired records are older than what ingest now writes
- * to v2, so they must reach v2 first, or they would meet their subscription's newer events
- * later than the ordering grace. On a deployment that never had the retired topic, or once it
- * is drained, that is one look at the offsets. Until then {@code streams:<app id>} is down in
+ * Starts the webhook app only once the forwarder has caught up with the retired topic: its
+ * committed offsets reached end offsets read less than a second before. The retired records
+ * are older than what ingest now writes to v2, so they must reach v2 first, or they would meet
+ * their subscription's newer events later than the ordering grace; and the forwarder itself
+ * may take a while to get its partitions (the stopped release's group members linger until
+ * their session times out). On a deployment that never had the retired topic, or once it is
+ * drained, that is one look at the offsets. Until then {@code streams:<app id>} is down in
  * {@code /health/ready}; records keep arriving in Kafka, nothing is refused.
  */
 final class StartAfterDrain implements Component {
     private static final Logger log = LoggerFactory.getLogger(StartAfterDrain.class);
     private static final Duration POLL = Duration.ofMillis(200);
+    /** Reaching end offsets read at most this long before counts as keeping pace with the topic. */
+    private static final Duration CAUGHT_UP = Duration.ofSeconds(1);
 
     private final KafkaSettings kafka;
     private final String topic;
@@ -35,7 +39,7 @@ final class StartAfterDrain implements Component {
     private boolean started;
     private boolean closed;
 
-    /** Starts {@code app} once consumer group {@code group} has committed past the end {@code topic} has now. */
+    /** Starts {@code app} once consumer group {@code group} keeps pace with {@code topic}. */
     StartAfterDrain(KafkaSettings kafka, String topic, String group, StreamsComponent app) {
         this.kafka = kafka;
         this.topic = topic;
@@ -52,22 +56,24 @@ final class StartAfterDrain implements Component {
 
     private void awaitDrainThenStart() {
         try (Admin admin = Admin.create(kafka.common("drain-" + topic))) {
-            Map<TopicPartition, Long> target = null;
             boolean announced = false;
             while (!Thread.currentThread().isInterrupted()) {
                 try {
-                    if (target == null) target = recordsToForward(admin);
-                    long left = left(admin, target);
-                    if (left == 0) break;
-                    if (!announced) {
-                        log.info("{}: {} records of the retired topic {} to forward before {} starts", group, left, topic, app.applicationId());
-                        announced = true;
+                    Map<TopicPartition, Long> target = recordsToForward(admin);
+                    long since = System.nanoTime();
+                    for (long left; (left = left(admin, target)) > 0; Thread.sleep(POLL.toMillis())) {
+                        if (!announced) {
+                            log.info("{}: {} records of the retired topic {} to forward before {} starts", group, left, topic, app.applicationId());
+                            announced = true;
+                        }
                     }
+                    if (System.nanoTime() - since <= CAUGHT_UP.toNanos()) break;
+                } catch (InterruptedException e) {
+                    return;
                 } catch (Exception e) {
-                    if (e instanceof InterruptedException) return;
                     log.warn("cannot read the offsets of {} yet ({}); retrying", topic, e.toString());
+                    Thread.sleep(POLL.toMillis());
                 }
-                Thread.sleep(POLL.toMillis());
             }
             if (announced) log.info("{}: retired topic {} forwarded; starting {}", group, topic, app.applicationId());
         } catch (InterruptedException e) {
