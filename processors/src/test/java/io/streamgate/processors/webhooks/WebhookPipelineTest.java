@@ -369,7 +369,7 @@ class WebhookPipelineTest {
      * its subscriptions app is stopped first (leaving records in webhooks.subscription-events
      * and events in the ordering buffer), then its route app (leaving records in
      * webhooks.received); its ingest keeps writing the retired topic while this release's
-     * processors start and drain it, then this release's ingest takes over (for a while both
+     * processors start and drain it, then, once they report ready, this release's ingest takes over (for a while both
      * write, as in a rolling upgrade); last, Stripe retries events the previous release had
      * already seen. Nothing is lost, nothing applied twice, no event is stale, and the retries
      * are duplicates.
@@ -397,13 +397,24 @@ class WebhookPipelineTest {
             send(run, i -> {
                 if (i == n * 3 / 10) previous.stopSubscriptions();
                 if (i == n * 2 / 5) previous.stopRoute();
-                if (i == n / 2) startProcessors();
+                if (i == n / 2) {
+                    // As the upgrade procedure says: the new processors are started, and ingest is
+                    // rolled only once they report ready (the forwarder caught up, the webhook app
+                    // running); the previous release's ingest keeps writing until then.
+                    startProcessors();
+                    awaitReady();
+                }
             }, i -> i < n * 7 / 10 || (i < n * 4 / 5 && i % 2 == 0));
         } finally {
             previous.close();
         }
         // Includes: each of the 200 retries is recognised as a duplicate (the previous release's ids).
         assertFinalStatesMatch(run);
+    }
+
+    void awaitReady() {
+        Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
+                .until(() -> platform.health().evaluate().getOrDefault("streams:" + WebhookTopology.APPLICATION_ID, false));
     }
 
     void kill(WebhookProcessorsProcess instance) {
