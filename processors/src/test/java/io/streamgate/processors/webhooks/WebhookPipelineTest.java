@@ -369,9 +369,9 @@ class WebhookPipelineTest {
      * its subscriptions app is stopped first (leaving records in webhooks.subscription-events
      * and events in the ordering buffer), then its route app (leaving records in
      * webhooks.received); its ingest keeps writing the retired topic while this release's
-     * processors start and drain it, then, once they report ready, this release's ingest takes over (for a while both
-     * write, as in a rolling upgrade); last, Stripe retries events the previous release had
-     * already seen. Nothing is lost, nothing applied twice, no event is stale, and the retries
+     * processors start and drain it, then, once they report ready, this release's ingest takes
+     * over (for a while both write, as in a rolling upgrade); last, Stripe retries events the
+     * previous release had already seen. Nothing is lost, nothing applied twice, no event is stale, and the retries
      * are duplicates.
      */
     @Test
