@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamgate.processors.webhooks.WebhookProcessorsConfig;
-import io.streamgate.processors.webhooks.WebhookTopology;
+import io.streamgate.processors.webhooks.WebhookTopologyDriver;
 import io.streamgate.schemas.webhooks.DeadLetter;
 import io.streamgate.schemas.webhooks.SubscriptionEvent;
 import io.streamgate.schemas.webhooks.SubscriptionState;
@@ -12,10 +12,7 @@ import io.streamgate.schemas.webhooks.WebhookDelivery;
 import io.streamgate.schemas.webhooks.WebhookTopics;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -37,6 +34,7 @@ class SubscriptionTopologyTest {
     static final Instant PERIOD_END = Instant.parse("2026-12-28T05:00:00Z");
     static final String USER = UUID.randomUUID().toString();
 
+    WebhookTopologyDriver topology;
     TopologyTestDriver driver;
     TestInputTopic<String, SubscriptionEvent> events;
     TestOutputTopic<String, SubscriptionState> states;
@@ -45,29 +43,22 @@ class SubscriptionTopologyTest {
 
     @BeforeEach
     void setUp() {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "subscription-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         var config = new WebhookProcessorsConfig(Duration.ofDays(7), GRACE, RENEWAL);
-        driver = new TopologyTestDriver(WebhookTopology.build(new StreamsBuilder(), config, new SimpleMeterRegistry(), false), props, T0);
-        var e = WebhookTopics.LEGACY_SUBSCRIPTION_EVENTS;
-        events = driver.createInputTopic(e.name(), e.keySerde().serializer(), e.valueSerde().serializer());
-        var s = WebhookTopics.SUBSCRIPTION_STATE;
-        states = driver.createOutputTopic(s.name(), s.keySerde().deserializer(), s.valueSerde().deserializer());
-        var a = WebhookTopics.AUDIT_DELIVERIES;
-        audit = driver.createOutputTopic(a.name(), a.keySerde().deserializer(), a.valueSerde().deserializer());
-        var d = WebhookTopics.DEAD_LETTER;
-        dead = driver.createOutputTopic(d.name(), d.keySerde().deserializer(), d.valueSerde().deserializer());
+        topology = new WebhookTopologyDriver(config, new SimpleMeterRegistry(), false, T0);
+        driver = topology.driver;
+        events = topology.input(WebhookTopics.LEGACY_SUBSCRIPTION_EVENTS);
+        states = topology.states;
+        audit = topology.audit;
+        dead = topology.dead;
     }
 
-    /** Wall-clock time passes with the stream thread running (punctuating every 100 ms), as in a live task. */
     void idle(Duration d) {
-        for (long ms = 0; ms < d.toMillis(); ms += 100) driver.advanceWallClockTime(Duration.ofMillis(Math.min(100, d.toMillis() - ms)));
+        topology.idle(d);
     }
 
     @AfterEach
     void tearDown() {
-        driver.close();
+        topology.close();
     }
 
     static SubscriptionEvent event(String id, String type, Instant created, String status, Instant periodEnd) {

@@ -18,11 +18,9 @@ import io.streamgate.schemas.webhooks.WebhookTopics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -42,6 +40,7 @@ class WebhookTopologyTest {
     static final Duration GRACE = Duration.ofSeconds(10);
 
     SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    WebhookTopologyDriver topology;
     TopologyTestDriver driver;
     TestInputTopic<String, ReceivedWebhook> received;
     TestOutputTopic<String, SubscriptionState> states;
@@ -57,28 +56,21 @@ class WebhookTopologyTest {
 
     /** The production topology on a test driver, with or without the previous release's ids. */
     void start(boolean previousReleaseIds) {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "route-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(WebhookTopology.build(new StreamsBuilder(), CONFIG, metrics, previousReleaseIds), props, T0);
-        var r = WebhookTopics.RECEIVED;
-        received = driver.createInputTopic(r.name(), r.keySerde().serializer(), r.valueSerde().serializer());
-        var s = WebhookTopics.SUBSCRIPTION_STATE;
-        states = driver.createOutputTopic(s.name(), s.keySerde().deserializer(), s.valueSerde().deserializer());
-        var a = WebhookTopics.AUDIT_DELIVERIES;
-        audit = driver.createOutputTopic(a.name(), a.keySerde().deserializer(), a.valueSerde().deserializer());
-        var d = WebhookTopics.DEAD_LETTER;
-        dead = driver.createOutputTopic(d.name(), d.keySerde().deserializer(), d.valueSerde().deserializer());
+        topology = new WebhookTopologyDriver(CONFIG, metrics, previousReleaseIds, T0);
+        driver = topology.driver;
+        received = topology.input(WebhookTopics.RECEIVED);
+        states = topology.states;
+        audit = topology.audit;
+        dead = topology.dead;
     }
 
-    /** Wall-clock time passes with the stream thread running (punctuating every 100 ms), as in a live task. */
     void idle(Duration d) {
-        for (long ms = 0; ms < d.toMillis(); ms += 100) driver.advanceWallClockTime(Duration.ofMillis(Math.min(100, d.toMillis() - ms)));
+        topology.idle(d);
     }
 
     @AfterEach
     void tearDown() {
-        driver.close();
+        topology.close();
     }
 
     /** Delivers as ingest does: keyed by the event's ordering key. */
