@@ -74,6 +74,7 @@ final class SessionStream {
         if (ended) return;
         ObjectNode data = Json.mapper().createObjectNode();
         data.put("seq", lastSeq);
+        data.put("code", "output_expired");
         data.put("reason", "the output of this session is no longer available (past its retention)");
         event("error", lastSeq, data);
         end();
@@ -136,6 +137,8 @@ final class SessionStream {
                 }
                 ObjectNode data = Json.mapper().createObjectNode();
                 data.put("seq", output.seq());
+                // Records written before codes existed carry a reason only.
+                data.put("code", output.code() == null ? "generation_failed" : output.code());
                 data.put("reason", output.reason() == null ? "generation failed" : output.reason());
                 event("error", output.seq(), data);
                 end();
@@ -183,6 +186,7 @@ final class SessionStream {
     private void invalid(long lastSeq, String problem) {
         ObjectNode data = Json.mapper().createObjectNode();
         data.put("seq", lastSeq);
+        data.put("code", "invalid_answer");
         data.put("reason", "the answer is not valid: " + problem);
         event("error", lastSeq, data);
         end();

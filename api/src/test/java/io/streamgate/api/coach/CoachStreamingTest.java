@@ -227,7 +227,9 @@ class CoachStreamingTest {
         assertThat(first.text()).isEqualTo("{\"refined_prompt\":\"half an answer");
         assertThat(first.terminal().name()).isEqualTo("error");
         assertThat(first.terminal().id()).isEqualTo("5");
-        assertThat(Json.mapper().readTree(first.terminal().data()).get("reason").asText()).contains("the model connection dropped");
+        JsonNode failure = Json.mapper().readTree(first.terminal().data());
+        assertThat(failure.get("code").asText()).isEqualTo("model_failed");
+        assertThat(failure.get("reason").asText()).as("the model's own words stay in the log").doesNotContain("the model connection dropped");
         JsonNode lastPartial = first.events().stream().filter(e -> e.name().equals("partial")).reduce((x, y) -> y)
                 .map(e -> readTree(e.data()).get("value")).orElseThrow();
         assertThat(lastPartial.get("refined_prompt").asText()).as("the trailing string is kept").isEqualTo("half an answer");
