@@ -35,7 +35,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CoachStreamingTest {
     static final CoachSettings SSE = new CoachSettings(Duration.ofMillis(5), 16, 4096, Duration.ofMillis(200), Duration.ofMillis(2000),
-            Duration.ofSeconds(60), 2);
+            Duration.ofSeconds(60), 2, 256,
+            Duration.ofMinutes(10), 1000, 10_000); // quotas far above what the test uses: CoachQuotasTest covers them
 
     Platform platformA;
     String baseA;
