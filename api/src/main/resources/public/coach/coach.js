@@ -143,6 +143,13 @@
     setState('complete', 'answer validated');
   }
 
+  // The stream reached the server's maximum duration. EventSource would reconnect by itself,
+  // but with the ticket it started with, which has likely expired by now: resume with a new one.
+  function onReconnect(event) {
+    if (!mine(event)) return;
+    reopen('the stream reached its maximum duration');
+  }
+
   function onError(event) {
     if (!mine(event)) return;
     if (typeof event.data === 'string') { // the server's own "error" event: terminal, text kept
@@ -209,6 +216,7 @@
     source.addEventListener('token', onToken);
     source.addEventListener('partial', onPartial);
     source.addEventListener('done', onDone);
+    source.addEventListener('reconnect', onReconnect);
     source.addEventListener('error', onError);
   }
 

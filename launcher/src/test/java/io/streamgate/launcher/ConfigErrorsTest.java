@@ -81,6 +81,21 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void coachSettingsAreReportedTogetherAndTheLlmUrlMustBeHttpsOffThisMachine(TestEnv env) {
+        Map<String, String> values = RolesBootTest.productionEnv(env, "coach-config");
+        values.put("COACH_LLM_URL", "http://llm.example.com/v1/chat/completions");
+        values.put("COACH_LLM_MAX_TOKENS", "0");
+        values.put("COACH_SESSIONS_PER_MINUTE", "none");
+        ConfigException e = catchThrowableOfType(ConfigException.class,
+                () -> Streamgate.start(LaunchOptions.parse("all", "--port", "0"), values).close());
+        assertThat(e).isNotNull();
+        assertThat(e.problems()).containsExactlyInAnyOrder(
+                "COACH_LLM_URL must use https unless its host is a loopback address (127.0.0.0/8, ::1, localhost); got http to llm.example.com",
+                "COACH_LLM_MAX_TOKENS must be between 1 and 1000000, got 0",
+                "COACH_SESSIONS_PER_MINUTE must be a whole number, got 'none'");
+    }
+
+    @Test
     void anUnreachablePostgresSaysHowToGetOne(TestEnv env) {
         Map<String, String> values = RolesBootTest.productionEnv(env, "unreachable");
         values.put("DATABASE_URL", "postgres://postgres@127.0.0.1:1/postgres");

@@ -24,7 +24,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
@@ -38,6 +37,11 @@ import org.slf4j.LoggerFactory;
  * with non-blocking I/O ({@link SseConnection}); records come from one hub consumer per
  * instance ({@link OutputHub}) and, for history, from a small replay pool
  * ({@link OutputReplay}); batching and heartbeats run on one shared scheduler.
+ *
+ * <p>Quotas, each refused before any work or any byte of the stream: sessions per user per
+ * rolling minute (counted in Postgres, so across instances: 429), open streams per user on this
+ * instance ({@link StreamSlots}: 429), and replays waiting for the pool (503); a stream open for
+ * {@code COACH_SSE_MAX_DURATION} ends with a {@code reconnect} event the client resumes from.
  */
 public final class CoachApi implements Component {
     private static final Logger log = LoggerFactory.getLogger(CoachApi.class);
@@ -50,6 +54,7 @@ public final class CoachApi implements Component {
     private final BrandKits brandKits;
     private final StreamTickets tickets;
     private final OutputHub hub;
+    private final StreamSlots streamSlots;
     private final Set<SseConnection> open = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService scheduler;
     private OutputReplay replay;
@@ -68,6 +73,7 @@ public final class CoachApi implements Component {
         String secret = platform.secrets().get("COACH_TICKET_SECRET");
         this.tickets = new StreamTickets(secret == null ? "" : secret, settings.ticketTtl(), platform.clock());
         this.hub = new OutputHub(platform.kafka(), platform.metrics());
+        this.streamSlots = new StreamSlots(settings.streamsPerUser());
     }
 
     @Override
@@ -86,7 +92,7 @@ public final class CoachApi implements Component {
             return t;
         });
         producer = new KafkaProducer<>(platform.kafka().producer("coach-api"));
-        replay = new OutputReplay(platform.kafka(), settings.replayThreads());
+        replay = new OutputReplay(platform.kafka(), settings.replayThreads(), settings.replayQueue());
         hub.start();
         platform.health().register("coach-output-hub", hub::healthy);
         long every = settings.heartbeat().toMillis();
@@ -118,6 +124,12 @@ public final class CoachApi implements Component {
         // The row and the request land together: the request is acknowledged (acks=all) before the
         // row commits, and a failed send rolls the row back, so neither exists without the other.
         platform.db().inUserTransaction(user, c -> {
+            int retryAfter = CoachSessions.reserveCreation(c, user, settings.sessionsPerMinute());
+            if (retryAfter > 0) {
+                throw new ProblemException(429, "too_many_sessions", "Too Many Requests",
+                        "at most " + settings.sessionsPerMinute() + " coach sessions may be created per minute; retry after " + retryAfter + " s")
+                        .header("Retry-After", Integer.toString(retryAfter)).with("limit", settings.sessionsPerMinute());
+            }
             CoachSessions.insert(c, id, user, prompt, body.assetType(), body.brandKitId(), partition, from);
             try {
                 producer.send(new ProducerRecord<>(CoachTopics.REQUESTS.name(), id.toString().getBytes(StandardCharsets.UTF_8), value))
@@ -172,45 +184,75 @@ public final class CoachApi implements Component {
         } else {
             user = platform.auth().requireUser(ctx);
         }
-        CoachSessions.Session s = sessions.find(user, sessionId).orElseThrow(() -> ProblemException.notFound("no coach session " + sessionId));
         long resumeAfter = lastEventId(ctx);
-        if (s.finished() && s.lastSeq() != null && resumeAfter >= s.lastSeq()) {
-            // 204 tells EventSource the stream is over: it stops reconnecting.
-            ctx.status(204);
-            return;
+        // Quotas come before the session lookup (a flood of connects is refused without touching
+        // Postgres) and before the response starts (a refusal is a problem the client can read).
+        StreamSlots.Slot slot = streamSlots.tryAcquire(user);
+        if (slot == null) {
+            // A connection the client dropped holds its slot until a write finds it gone, at the
+            // latest with the next heartbeat: that is when a slot may free without the client's help.
+            long retryAfter = Math.max(1, (settings.heartbeat().toMillis() + 999) / 1000);
+            throw new ProblemException(429, "too_many_streams", "Too Many Requests", "at most " + streamSlots.perUser()
+                    + " event streams may be open at once; close one, or retry after " + retryAfter + " s")
+                    .header("Retry-After", Long.toString(retryAfter)).with("limit", streamSlots.perUser());
+        }
+        CoachSessions.Session s;
+        OutputReplay.Reservation reservation;
+        try {
+            s = sessions.find(user, sessionId).orElseThrow(() -> ProblemException.notFound("no coach session " + sessionId));
+            if (s.finished() && s.lastSeq() != null && resumeAfter >= s.lastSeq()) {
+                // 204 tells EventSource the stream is over: it stops reconnecting.
+                slot.release();
+                ctx.status(204);
+                return;
+            }
+            reservation = replay.reserve();
+            if (reservation == null) throw ProblemException.unavailable("replay_busy", "too many streams are starting on this instance; retry", 1);
+        } catch (RuntimeException e) {
+            slot.release();
+            throw e;
         }
         ctx.status(200);
         ctx.res().setContentType("text/event-stream;charset=utf-8");
         ctx.header("X-Accel-Buffering", "no");
-        AtomicReference<SseConnection> connectionRef = new AtomicReference<>();
         ctx.future(() -> {
+            SseConnection connection = null;
+            boolean replaying = false;
             try {
                 AsyncContext async = ctx.req().getAsyncContext();
-                SseConnection connection = new SseConnection(async, ctx.res().getOutputStream());
-                connectionRef.set(connection);
+                connection = new SseConnection(async, ctx.res().getOutputStream());
+                SseConnection conn = connection;
                 SessionStream stream = new SessionStream(sessionId, resumeAfter, connection, settings, scheduler);
                 java.util.function.Consumer<io.streamgate.schemas.coach.CoachOutput> subscriber = stream::accept;
                 connection.start(() -> {
-                    open.remove(connection);
+                    open.remove(conn);
                     hub.unsubscribe(sessionId, subscriber);
                     stream.cancel();
+                    slot.release();
                 });
                 open.add(connection);
                 connection.send("retry: " + settings.retry().toMillis() + "\n\n");
+                stream.limitDuration(settings.maxStreamDuration());
                 long until = hub.subscribe(sessionId, s.outputPartition(), subscriber);
                 // A finished session's terminal record was acknowledged before its status was
                 // written, so reading to the partition's end must find it, unless retention removed it.
-                replay.replay(sessionId, s.outputPartition(), s.outputFromOffset(), until, s.finished(), subscriber).whenComplete((terminalSeen, e) -> {
+                replaying = true;
+                reservation.replay(sessionId, s.outputPartition(), s.outputFromOffset(), until, s.finished(), subscriber).whenComplete((terminalSeen, e) -> {
                     if (e != null) {
                         log.warn("coach session {}: replay failed ({}); closing the stream so the client resumes", sessionId, e.toString());
-                        connection.close();
+                        conn.close();
                     } else if (s.finished() && !terminalSeen) {
                         stream.expired(s.lastSeq() == null ? resumeAfter : s.lastSeq());
                     }
                 });
                 return connection.finished();
-            } catch (java.io.IOException e) {
-                return java.util.concurrent.CompletableFuture.completedFuture(null);
+            } catch (java.io.IOException | RuntimeException e) {
+                log.warn("coach session {}: the stream could not start ({}); the client resumes", sessionId, e.toString());
+                slot.release();
+                if (!replaying) reservation.close();
+                if (connection == null) return java.util.concurrent.CompletableFuture.completedFuture(null);
+                connection.close();
+                return connection.finished();
             }
         });
     }
@@ -248,6 +290,11 @@ public final class CoachApi implements Component {
 
     int openStreams() {
         return open.size();
+    }
+
+    /** The replay pool, for tests that fill it. */
+    OutputReplay replayPool() {
+        return replay;
     }
 
     @Override

@@ -13,9 +13,13 @@ import java.time.Duration;
  * @param retry the reconnection delay the stream advises ({@code retry:})
  * @param ticketTtl lifetime of a stream ticket
  * @param replayThreads Kafka consumers serving reconnect replays
+ * @param replayQueue replays that may wait for a replay thread; a stream beyond that is refused with 503
+ * @param maxStreamDuration a stream open this long ends with a {@code reconnect} event (the client resumes)
+ * @param streamsPerUser event streams one user may hold open at once on one API instance
+ * @param sessionsPerMinute sessions one user may create per rolling minute, across all API instances
  */
 public record CoachSettings(Duration batchWindow, int maxBatchTokens, int maxBatchBytes, Duration heartbeat, Duration retry,
-        Duration ticketTtl, int replayThreads) {
+        Duration ticketTtl, int replayThreads, int replayQueue, Duration maxStreamDuration, int streamsPerUser, int sessionsPerMinute) {
 
     public static CoachSettings from(Env env) {
         return new CoachSettings(
@@ -25,6 +29,10 @@ public record CoachSettings(Duration batchWindow, int maxBatchTokens, int maxBat
                 env.duration("COACH_SSE_HEARTBEAT", Duration.ofSeconds(15), false),
                 env.duration("COACH_SSE_RETRY", Duration.ofMillis(2000), false),
                 env.duration("COACH_TICKET_TTL", Duration.ofSeconds(60), false),
-                env.integer("COACH_REPLAY_THREADS", 2, 1, 64));
+                env.integer("COACH_REPLAY_THREADS", 2, 1, 64),
+                env.integer("COACH_REPLAY_QUEUE", 256, 1, 100_000),
+                env.duration("COACH_SSE_MAX_DURATION", Duration.ofMinutes(10), false),
+                env.integer("COACH_STREAMS_PER_USER", 8, 1, 100_000),
+                env.integer("COACH_SESSIONS_PER_MINUTE", 10, 1, 100_000));
     }
 }

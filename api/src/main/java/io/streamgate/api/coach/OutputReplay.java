@@ -10,9 +10,11 @@ import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -24,14 +26,20 @@ import org.apache.kafka.common.TopicPartition;
  * which the hub delivers live, stopping early at the session's terminal record. A small
  * pool of consumers (no group, {@code assign} + {@code seek}) serves every replay, so a
  * reconnect never waits for a rebalance and never scans the whole topic.
+ *
+ * <p>Admission is bounded: a stream first {@link #reserve reserves} a place (one of
+ * {@code threads + queue}) before its response starts, so a flood of connects is refused up
+ * front (503) instead of lining up replays without end; the executor's own queue is bounded
+ * too and, the reservations being fewer than its capacity, never overflows.
  */
 final class OutputReplay implements AutoCloseable {
     private static final Duration MAX_REPLAY = Duration.ofSeconds(30);
 
     private final BlockingQueue<KafkaConsumer<byte[], byte[]>> consumers;
-    private final ExecutorService pool;
+    private final Semaphore places;
+    private final ThreadPoolExecutor pool;
 
-    OutputReplay(KafkaSettings kafka, int threads) {
+    OutputReplay(KafkaSettings kafka, int threads, int queue) {
         consumers = new ArrayBlockingQueue<>(threads);
         for (int i = 0; i < threads; i++) {
             var props = kafka.consumer("coach-replay-" + i, null);
@@ -41,11 +49,43 @@ final class OutputReplay implements AutoCloseable {
             props.put(org.apache.kafka.clients.consumer.ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
             consumers.add(new KafkaConsumer<>(props));
         }
-        pool = Executors.newFixedThreadPool(threads, r -> {
+        places = new Semaphore(threads + queue);
+        // Capacity threads + queue: a finished replay gives its place back a moment before its
+        // thread takes the next task, so up to threads + queue tasks can briefly be waiting.
+        pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(threads + queue), r -> {
             Thread t = new Thread(r, "coach-replay");
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** A place for one replay, held from before the stream's response starts until its replay ends. */
+    final class Reservation implements AutoCloseable {
+        private final AtomicBoolean held = new AtomicBoolean(true);
+
+        private Reservation() {}
+
+        /** {@link OutputReplay#replay} under this reservation, which it gives back when done. */
+        CompletableFuture<Boolean> replay(UUID session, int partition, long from, long until, boolean toEnd, Consumer<CoachOutput> sink) {
+            CompletableFuture<Boolean> result;
+            try {
+                result = OutputReplay.this.replay(session, partition, from, until, toEnd, sink);
+            } catch (RejectedExecutionException e) {
+                result = CompletableFuture.failedFuture(e);
+            }
+            return result.whenComplete((r, e) -> close());
+        }
+
+        /** Gives the place back (once, however often called). */
+        @Override
+        public void close() {
+            if (held.compareAndSet(true, false)) places.release();
+        }
+    }
+
+    /** A place for one replay, or null when every thread is busy and the queue is full. */
+    Reservation reserve() {
+        return places.tryAcquire() ? new Reservation() : null;
     }
 
     /**
@@ -55,7 +95,7 @@ final class OutputReplay implements AutoCloseable {
      *
      * @return whether the session's terminal record was read
      */
-    CompletableFuture<Boolean> replay(UUID session, int partition, long from, long until, boolean toEnd, Consumer<CoachOutput> sink) {
+    private CompletableFuture<Boolean> replay(UUID session, int partition, long from, long until, boolean toEnd, Consumer<CoachOutput> sink) {
         if (from >= until && !toEnd) return CompletableFuture.completedFuture(false);
         return CompletableFuture.supplyAsync(() -> {
             KafkaConsumer<byte[], byte[]> consumer = consumers.poll();

@@ -25,7 +25,9 @@ import java.util.concurrent.TimeUnit;
  * (id = its last seq) followed by a {@code partial} event with the answer parsed so far. The
  * parser is incremental, so a stream costs O(answer length) overall. The terminal record
  * flushes the batch and ends the stream with {@code done} (the strictly validated answer) or
- * {@code error}; invalid text ends it with {@code error} at the last seq.
+ * {@code error}; invalid text ends it with {@code error} at the last seq. A stream that reaches
+ * its maximum duration first flushes its batch, then ends with {@code reconnect} naming the
+ * last seq it delivered, from which the client resumes.
  */
 final class SessionStream {
     private final UUID session;
@@ -43,6 +45,8 @@ final class SessionStream {
     private long batchTo;
     private int batchTokens;
     private ScheduledFuture<?> flushTask;
+    private ScheduledFuture<?> durationLimit;
+    private long lastSentSeq;
     private boolean ended;
 
     SessionStream(UUID session, long resumeAfter, SseConnection connection, CoachSettings settings, ScheduledExecutorService scheduler) {
@@ -51,6 +55,30 @@ final class SessionStream {
         this.connection = connection;
         this.settings = settings;
         this.scheduler = scheduler;
+        this.lastSentSeq = resumeAfter;
+    }
+
+    /** Ends the stream with {@code reconnect} once it has been open for {@code max}. */
+    synchronized void limitDuration(java.time.Duration max) {
+        if (ended) return;
+        durationLimit = scheduler.schedule(this::durationReached, max.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The stream has been open for its maximum duration: everything batched goes out, then a
+     * {@code reconnect} event whose id and seq are the last token seq delivered, so both
+     * EventSource (Last-Event-ID) and a client reading the data resume exactly there.
+     */
+    private synchronized void durationReached() {
+        durationLimit = null;
+        if (ended) return;
+        flush();
+        if (ended) return;
+        ObjectNode data = Json.mapper().createObjectNode();
+        data.put("seq", lastSentSeq);
+        data.put("reason", "max_duration");
+        event("reconnect", lastSentSeq > 0 ? lastSentSeq : -1, data);
+        end();
     }
 
     /** A record from the replay or the hub, in any interleaving. */
@@ -74,6 +102,7 @@ final class SessionStream {
         if (ended) return;
         ObjectNode data = Json.mapper().createObjectNode();
         data.put("seq", lastSeq);
+        data.put("code", "output_expired");
         data.put("reason", "the output of this session is no longer available (past its retention)");
         event("error", lastSeq, data);
         end();
@@ -86,8 +115,13 @@ final class SessionStream {
     /** The connection went away: stop timers. */
     synchronized void cancel() {
         ended = true;
-        if (flushTask != null) flushTask.cancel(false);
+        stopTimers();
         ahead.clear();
+    }
+
+    private void stopTimers() {
+        if (flushTask != null) flushTask.cancel(false);
+        if (durationLimit != null) durationLimit.cancel(false);
     }
 
     private void apply(CoachOutput output) {
@@ -136,6 +170,8 @@ final class SessionStream {
                 }
                 ObjectNode data = Json.mapper().createObjectNode();
                 data.put("seq", output.seq());
+                // Records written before codes existed carry a reason only.
+                data.put("code", output.code() == null ? "generation_failed" : output.code());
                 data.put("reason", output.reason() == null ? "generation failed" : output.reason());
                 event("error", output.seq(), data);
                 end();
@@ -163,6 +199,7 @@ final class SessionStream {
         data.put("seq_to", batchTo);
         data.put("text", text);
         event("token", batchTo, data);
+        lastSentSeq = batchTo;
         if (!parser.feed(text)) {
             invalid(batchTo);
             return;
@@ -183,6 +220,7 @@ final class SessionStream {
     private void invalid(long lastSeq, String problem) {
         ObjectNode data = Json.mapper().createObjectNode();
         data.put("seq", lastSeq);
+        data.put("code", "invalid_answer");
         data.put("reason", "the answer is not valid: " + problem);
         event("error", lastSeq, data);
         end();
@@ -199,7 +237,7 @@ final class SessionStream {
 
     private void end() {
         ended = true;
-        if (flushTask != null) flushTask.cancel(false);
+        stopTimers();
         ahead.clear();
         connection.close();
     }

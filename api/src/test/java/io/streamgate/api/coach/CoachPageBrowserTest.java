@@ -39,7 +39,8 @@ class CoachPageBrowserTest {
     static final String PROMPT = "a fox streamer wearing a headset, neon style, teal and pink, bold mood, close-up, text \"GG\" — café édition 🎮";
     // A short retry so the browser's own reconnections are quick; batches as in production.
     static final CoachSettings SSE = new CoachSettings(Duration.ofMillis(25), 64, 16_384, Duration.ofSeconds(15), Duration.ofMillis(300),
-            Duration.ofSeconds(60), 2);
+            Duration.ofSeconds(60), 2, 256,
+            Duration.ofMinutes(10), 1000, 10_000); // quotas far above what the test uses: CoachQuotasTest covers them
 
     String apiBase;
     String token;

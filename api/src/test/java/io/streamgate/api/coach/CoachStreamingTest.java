@@ -35,7 +35,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CoachStreamingTest {
     static final CoachSettings SSE = new CoachSettings(Duration.ofMillis(5), 16, 4096, Duration.ofMillis(200), Duration.ofMillis(2000),
-            Duration.ofSeconds(60), 2);
+            Duration.ofSeconds(60), 2, 256,
+            Duration.ofMinutes(10), 1000, 10_000); // quotas far above what the test uses: CoachQuotasTest covers them
 
     Platform platformA;
     String baseA;
@@ -227,7 +228,9 @@ class CoachStreamingTest {
         assertThat(first.text()).isEqualTo("{\"refined_prompt\":\"half an answer");
         assertThat(first.terminal().name()).isEqualTo("error");
         assertThat(first.terminal().id()).isEqualTo("5");
-        assertThat(Json.mapper().readTree(first.terminal().data()).get("reason").asText()).contains("the model connection dropped");
+        JsonNode failure = Json.mapper().readTree(first.terminal().data());
+        assertThat(failure.get("code").asText()).isEqualTo("model_failed");
+        assertThat(failure.get("reason").asText()).as("the model's own words stay in the log").doesNotContain("the model connection dropped");
         JsonNode lastPartial = first.events().stream().filter(e -> e.name().equals("partial")).reduce((x, y) -> y)
                 .map(e -> readTree(e.data()).get("value")).orElseThrow();
         assertThat(lastPartial.get("refined_prompt").asText()).as("the trailing string is kept").isEqualTo("half an answer");

@@ -70,6 +70,12 @@ public final class CoachSseBench {
         pb.environment().put("DATABASE_URL", "jdbc:postgresql://127.0.0.1:5432/" + db + "?user=postgres");
         pb.environment().put("COACH_TOKEN_DELAY", "10m");
         pb.environment().put("COACH_WORKER_THREADS", "1");
+        // One user holds every stream and creates every session here: per-user quotas would cap the
+        // capacity this measures, and waves of 250 connects start 250 replays at once.
+        pb.environment().put("COACH_STREAMS_PER_USER", Integer.toString(streams + 1000));
+        pb.environment().put("COACH_SESSIONS_PER_MINUTE", "100000");
+        pb.environment().put("COACH_REPLAY_QUEUE", "100000");
+        pb.environment().put("COACH_SSE_MAX_DURATION", "1h");
         pb.environment().put("HTTP_HOST", "127.0.0.1");
         pb.redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile());
         Process server = pb.start();

@@ -1,36 +1,85 @@
 package io.streamgate.processors.coach;
 
 import io.streamgate.platform.config.Env;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The coach worker's configuration: the offline model (default) or an OpenAI-compatible
  * endpoint when {@code COACH_LLM_URL} is set.
  */
 public record CoachSettings(CoachModel model, int workerThreads) {
+    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
 
     public static CoachSettings from(Env env) {
         Duration tokenDelay = env.duration("COACH_TOKEN_DELAY", Duration.ofMillis(15), true);
         int threads = env.integer("COACH_WORKER_THREADS", 16, 1, 1024);
+        int maxTokens = env.integer("COACH_LLM_MAX_TOKENS", CoachModel.DEFAULT_MAX_TOKENS, 1, 1_000_000);
         var url = env.optional("COACH_LLM_URL");
         CoachModel model;
         if (url.isPresent()) {
-            URI uri;
-            try {
-                uri = URI.create(url.get());
-                if (uri.getScheme() == null || !uri.getScheme().startsWith("http")) throw new IllegalArgumentException();
-            } catch (IllegalArgumentException e) {
-                env.problem("COACH_LLM_URL must be an http(s) URL of a chat-completions endpoint, e.g. https://api.openai.com/v1/chat/completions");
-                uri = URI.create("http://invalid");
-            }
+            URI uri = llmUrl(env, url.get());
             model = new OpenAiCoachModel(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), uri,
                     env.string("COACH_LLM_MODEL", "gpt-4o-mini"), env.optional("COACH_LLM_API_KEY").orElse(null),
-                    env.duration("COACH_LLM_TIMEOUT", Duration.ofSeconds(120), false));
+                    env.duration("COACH_LLM_TIMEOUT", Duration.ofSeconds(120), false), maxTokens);
         } else {
-            model = new OfflineCoachModel(tokenDelay);
+            model = new OfflineCoachModel(tokenDelay, maxTokens);
         }
         return new CoachSettings(model, threads);
+    }
+
+    /**
+     * The endpoint, which must be https unless it is on this machine: the request carries the
+     * API key and users' prompts, and plain http is only safe where it never leaves the host
+     * (a local model server, a test double). Problems name the host, never the whole URL,
+     * which may hold credentials.
+     */
+    private static URI llmUrl(Env env, String raw) {
+        URI uri;
+        try {
+            uri = URI.create(raw);
+        } catch (IllegalArgumentException e) {
+            uri = null;
+        }
+        String scheme = uri == null || uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (uri == null || uri.getHost() == null || !(scheme.equals("http") || scheme.equals("https"))) {
+            env.problem("COACH_LLM_URL must be an http(s) URL of a chat-completions endpoint, e.g. https://api.openai.com/v1/chat/completions");
+            return URI.create("https://invalid.invalid");
+        }
+        if (scheme.equals("http") && !isLoopback(uri.getHost())) {
+            env.problem("COACH_LLM_URL must use https unless its host is a loopback address (127.0.0.0/8, ::1, localhost); got http to "
+                    + uri.getHost());
+        }
+        return uri;
+    }
+
+    /**
+     * Whether {@code host} (as {@link URI#getHost()} gives it) names this machine by its
+     * literal form alone: {@code localhost}, an IPv4 address in 127.0.0.0/8 or the IPv6 {@code ::1}.
+     * No name is resolved, so what counts cannot change with DNS.
+     */
+    static boolean isLoopback(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.equals("localhost")) return true;
+        Matcher v4 = IPV4.matcher(h);
+        if (v4.matches()) {
+            for (int i = 1; i <= 4; i++) if (Integer.parseInt(v4.group(i)) > 255) return false;
+            return Integer.parseInt(v4.group(1)) == 127;
+        }
+        if (h.startsWith("[") && h.endsWith("]")) {
+            try {
+                // A bracketed literal: InetAddress parses it without any lookup.
+                return InetAddress.getByName(h).isLoopbackAddress();
+            } catch (UnknownHostException e) {
+                return false;
+            }
+        }
+        return false;
     }
 }

@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each token is one record on {@link CoachTopics#OUTPUT} (acks=all, idempotent), keyed by
  * session, seq 1..n; then one terminal record: {@code done} with the strictly validated
- * answer, or {@code error} with the reason (the tokens already written stay). The request's
+ * answer, or {@code error} with a code and a generic reason (the tokens already written stay;
+ * the model's own error text is logged, never written for users). The request's
  * offset is committed when its generation is handed to the pool (at-most-once generation):
  * a worker crash mid-answer leaves that session without a terminal record instead of writing
  * a second, different answer under the same sequence numbers.
@@ -146,6 +147,25 @@ public final class CoachWorker implements Component {
         }
     }
 
+    /**
+     * Why a generation failed, as users see it: on the stream's {@code error} event and in the
+     * session's {@code error_reason}. Generic on purpose: the model's own exception text (a
+     * provider's error body, a host name, a stack of causes) goes to the log only.
+     */
+    enum Failure {
+        model_failed("the coach could not finish this answer; ask again"),
+        token_limit("the answer reached the token limit before it was complete; try a shorter prompt"),
+        interrupted("generation was interrupted (the worker is shutting down); ask again"),
+        invalid_answer("the answer is not valid"),
+        output_unavailable("output could not be written");
+
+        final String message;
+
+        Failure(String message) {
+            this.message = message;
+        }
+    }
+
     /** Generates one session's answer into the output topic; never throws. */
     void generate(CoachRequest request) {
         UUID session = request.sessionId();
@@ -154,7 +174,7 @@ public final class CoachWorker implements Component {
         AtomicReference<Exception> sendFailure = new AtomicReference<>();
         long[] seq = {0};
         markStreaming(session);
-        String failure = null;
+        Failure failure = null;
         try {
             model.generate(request, token -> {
                 if (sendFailure.get() != null) throw sendFailure.get();
@@ -164,13 +184,17 @@ public final class CoachWorker implements Component {
             });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            failure = "generation was interrupted (the worker is shutting down)";
+            failure = Failure.interrupted;
+        } catch (CoachModel.TokenLimitReached e) {
+            log.info("coach session {}: {} after {} tokens", session, e.getMessage(), seq[0]);
+            failure = Failure.token_limit;
         } catch (Exception e) {
-            failure = "generation failed: " + e.getMessage();
+            if (sendFailure.get() == null) log.warn("coach session {}: model {} failed after {} tokens: {}", session, model.name(), seq[0], excerpt(e));
+            failure = Failure.model_failed;
         }
         if (sendFailure.get() != null) {
             log.warn("coach session {}: output could not be written ({})", session, sendFailure.get().toString());
-            markTerminal(session, "error", null, "output could not be written");
+            markTerminal(session, "error", null, Failure.output_unavailable.message);
             sessionsFailed.increment();
             return;
         }
@@ -181,13 +205,14 @@ public final class CoachWorker implements Component {
                 try {
                     terminal = CoachOutput.done(session, seq[0] + 1, Json.mapper().readTree(text.toString()), clock.instant());
                 } catch (Exception e) {
-                    terminal = CoachOutput.error(session, seq[0] + 1, "the answer is not valid JSON", clock.instant());
+                    terminal = error(session, seq[0] + 1, Failure.invalid_answer, "the answer is not valid JSON");
                 }
             } else {
-                terminal = CoachOutput.error(session, seq[0] + 1, "the answer does not match the answer schema: " + problems.get(0), clock.instant());
+                // The schema's verdict on text the user has already seen: it names no one else's words.
+                terminal = error(session, seq[0] + 1, Failure.invalid_answer, "the answer does not match the answer schema: " + problems.get(0));
             }
         } else {
-            terminal = CoachOutput.error(session, seq[0] + 1, failure, clock.instant());
+            terminal = error(session, seq[0] + 1, failure, failure.message);
         }
         try {
             RecordMetadata ignored = send(key, terminal, sendFailure).get(30, TimeUnit.SECONDS);
@@ -195,9 +220,23 @@ public final class CoachWorker implements Component {
             (terminal.type() == CoachOutput.Type.done ? sessionsDone : sessionsFailed).increment();
         } catch (Exception e) {
             log.warn("coach session {}: terminal record could not be written ({})", session, e.toString());
-            markTerminal(session, "error", null, "output could not be written");
+            markTerminal(session, "error", null, Failure.output_unavailable.message);
             sessionsFailed.increment();
         }
+    }
+
+    private CoachOutput error(UUID session, long seq, Failure failure, String reason) {
+        return CoachOutput.error(session, seq, failure.name(), reason, clock.instant());
+    }
+
+    /** An exception and its causes on one bounded line: enough to diagnose, never a wall of provider text. */
+    private static String excerpt(Throwable e) {
+        StringBuilder line = new StringBuilder(e.toString());
+        for (Throwable cause = e.getCause(); cause != null && cause != e && line.length() < 1000; cause = cause.getCause()) {
+            line.append(" <- ").append(cause);
+        }
+        String text = line.toString().replaceAll("\\p{Cntrl}", " ");
+        return text.length() > 1000 ? text.substring(0, 1000) + "…" : text;
     }
 
     private Future<RecordMetadata> send(byte[] key, CoachOutput output, AtomicReference<Exception> failure) {

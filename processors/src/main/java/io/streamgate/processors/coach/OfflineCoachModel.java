@@ -36,9 +36,17 @@ public final class OfflineCoachModel implements CoachModel {
     private static final Pattern QUOTED = Pattern.compile("[\"“']([^\"”']{1,60})[\"”']");
 
     private final Duration tokenDelay;
+    private final int maxTokens;
 
     public OfflineCoachModel(Duration tokenDelay) {
+        this(tokenDelay, DEFAULT_MAX_TOKENS);
+    }
+
+    /** @param maxTokens the most tokens one answer may have; a longer answer ends with {@link TokenLimitReached} */
+    public OfflineCoachModel(Duration tokenDelay, int maxTokens) {
+        if (maxTokens < 1) throw new IllegalArgumentException("maxTokens must be positive");
         this.tokenDelay = tokenDelay;
+        this.maxTokens = maxTokens;
     }
 
     @Override
@@ -48,9 +56,12 @@ public final class OfflineCoachModel implements CoachModel {
 
     @Override
     public void generate(CoachRequest request, TokenSink sink) throws Exception {
-        for (String token : tokens(answerJson(request))) {
+        List<String> tokens = tokens(answerJson(request));
+        for (int i = 0; i < tokens.size(); i++) {
+            // Like an LLM at max_tokens: the answer so far stays, cut where the limit fell.
+            if (i == maxTokens) throw new TokenLimitReached(maxTokens);
             if (!tokenDelay.isZero()) Thread.sleep(tokenDelay.toMillis(), tokenDelay.toNanosPart() % 1_000_000);
-            sink.token(token);
+            sink.token(tokens.get(i));
         }
     }
 

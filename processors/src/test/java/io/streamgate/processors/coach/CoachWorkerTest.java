@@ -33,6 +33,7 @@ import org.junit.jupiter.api.TestInstance;
 @StreamgateTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CoachWorkerTest {
+    static final int SHORT_LIMIT = 7;
     HttpServer llm;
     KafkaProducer<byte[], byte[]> producer;
     KafkaConsumer<byte[], byte[]> consumer;
@@ -52,12 +53,14 @@ class CoachWorkerTest {
         });
         llm.start();
         OpenAiCoachModel remote = new OpenAiCoachModel(HttpClient.newHttpClient(),
-                URI.create("http://127.0.0.1:" + llm.getAddress().getPort() + "/v1/chat/completions"), "m", null, Duration.ofSeconds(10));
+                URI.create("http://127.0.0.1:" + llm.getAddress().getPort() + "/v1/chat/completions"), "m", null, Duration.ofSeconds(10), 256);
         OfflineCoachModel offline = new OfflineCoachModel(Duration.ZERO);
+        OfflineCoachModel offlineShort = new OfflineCoachModel(Duration.ZERO, SHORT_LIMIT);
         CoachModel byPrompt = new CoachModel() {
             @Override
             public void generate(CoachRequest request, TokenSink sink) throws Exception {
-                (request.prompt().startsWith("llm") ? remote : offline).generate(request, sink);
+                CoachModel model = request.prompt().startsWith("llm") ? remote : request.prompt().startsWith("short") ? offlineShort : offline;
+                model.generate(request, sink);
             }
 
             @Override
@@ -121,6 +124,18 @@ class CoachWorkerTest {
         assertThat(out).extracting(CoachOutput::type).containsExactly(CoachOutput.Type.token, CoachOutput.Type.token, CoachOutput.Type.error);
         assertThat(out).extracting(CoachOutput::seq).containsExactly(1L, 2L, 3L);
         assertThat(out.get(0).text() + out.get(1).text()).isEqualTo("{\"refined_prompt\":\"a fox");
-        assertThat(out.get(2).reason()).startsWith("generation failed");
+        assertThat(out.get(2).code()).isEqualTo("model_failed");
+        assertThat(out.get(2).reason()).as("generic: the transport's own words stay in the log").isEqualTo(CoachWorker.Failure.model_failed.message);
+    }
+
+    @Test
+    void anAnswerCutAtTheTokenLimitKeepsItsTokensAndEndsWithTokenLimit() throws Exception {
+        UUID session = request("short a fox streamer with a headset");
+        List<CoachOutput> out = outputUntilTerminal(session);
+        assertThat(out).hasSize(SHORT_LIMIT + 1);
+        CoachOutput terminal = out.get(SHORT_LIMIT);
+        assertThat(terminal.type()).isEqualTo(CoachOutput.Type.error);
+        assertThat(terminal.seq()).isEqualTo(SHORT_LIMIT + 1);
+        assertThat(terminal.code()).isEqualTo("token_limit");
     }
 }

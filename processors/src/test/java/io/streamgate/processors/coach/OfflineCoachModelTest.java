@@ -67,4 +67,18 @@ class OfflineCoachModelTest {
         JsonNode emote = answer(request("a cat saying \"hi\"", "emote", null));
         assertThat(emote.get("tips").toString()).contains("Drop the text");
     }
+
+    @Test
+    void anAnswerLongerThanTheTokenLimitStopsAtTheLimit() throws Exception {
+        CoachRequest r = request("a fox streamer with a headset", "thumbnail", KIT);
+        List<String> all = tokens(r);
+        List<String> cut = new ArrayList<>();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new OfflineCoachModel(Duration.ZERO, 5).generate(r, cut::add))
+                .isInstanceOf(CoachModel.TokenLimitReached.class);
+        assertThat(cut).containsExactlyElementsOf(all.subList(0, 5));
+
+        List<String> exact = new ArrayList<>();
+        new OfflineCoachModel(Duration.ZERO, all.size()).generate(r, exact::add);
+        assertThat(exact).as("an answer of exactly the limit is complete").isEqualTo(all);
+    }
 }

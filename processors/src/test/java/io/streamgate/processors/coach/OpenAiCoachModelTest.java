@@ -65,7 +65,7 @@ class OpenAiCoachModelTest {
 
     OpenAiCoachModel model(String key) {
         return new OpenAiCoachModel(HttpClient.newHttpClient(), URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1/chat/completions"),
-                "test-model", key, Duration.ofSeconds(10));
+                "test-model", key, Duration.ofSeconds(10), 321);
     }
 
     static String chunk(String content) {
@@ -84,6 +84,7 @@ class OpenAiCoachModelTest {
         JsonNode body = Json.mapper().readTree(requestBody.get());
         assertThat(body.get("stream").asBoolean()).isTrue();
         assertThat(body.get("model").asText()).isEqualTo("test-model");
+        assertThat(body.get("max_tokens").asInt()).isEqualTo(321);
         assertThat(body.get("messages").get(1).get("content").asText()).contains("a fox").contains("emote");
         assertThat(authorization.get()).isEqualTo("Bearer sk-test");
     }
@@ -106,11 +107,37 @@ class OpenAiCoachModelTest {
     }
 
     @Test
-    void anErrorStatusOrAnErrorChunkIsAFailureThatNamesNoSecret() {
-        serve(401, List.of("{\"error\":{\"message\":\"bad key\"}}"), false);
-        assertThatThrownBy(() -> model("sk-secret").generate(REQUEST, t -> {})).hasMessageContaining("HTTP 401").hasMessageNotContaining("sk-secret");
-        server.removeContext("/v1/chat/completions");
-        serve(200, List.of(chunk("{"), "", "data: {\"error\":{\"message\":\"overloaded\"}}", ""), false);
-        assertThatThrownBy(() -> model(null).generate(REQUEST, t -> {})).hasMessageContaining("overloaded");
+    void theProvidersErrorTextIsLoggedWithTheKeyMaskedButNeverPutInTheException() {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(OpenAiCoachModel.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
+        try {
+            serve(401, List.of("{\"error\":{\"message\":\"Incorrect API key provided: sk-secret. MARKER-401\"}}"), false);
+            assertThatThrownBy(() -> model("sk-secret").generate(REQUEST, t -> {})).hasMessageContaining("HTTP 401")
+                    .hasMessageNotContaining("sk-secret").hasMessageNotContaining("MARKER-401");
+            server.removeContext("/v1/chat/completions");
+            serve(200, List.of(chunk("{"), "", "data: {\"error\":{\"message\":\"overloaded MARKER-CHUNK\"}}", ""), false);
+            assertThatThrownBy(() -> model(null).generate(REQUEST, t -> {})).hasMessageNotContaining("MARKER-CHUNK");
+            server.removeContext("/v1/chat/completions");
+            serve(500, List.of("x".repeat(50_000) + "MARKER-LATE"), false);
+            assertThatThrownBy(() -> model(null).generate(REQUEST, t -> {})).hasMessageContaining("HTTP 500");
+        } finally {
+            logger.detachAppender(logged);
+        }
+        List<String> lines = logged.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("MARKER-401").contains(REQUEST.sessionId().toString()).doesNotContain("sk-secret"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("MARKER-CHUNK"));
+        assertThat(lines).as("a huge error body is cut").allSatisfy(l -> assertThat(l).doesNotContain("MARKER-LATE")
+                .hasSizeLessThan(OpenAiCoachModel.MAX_LOGGED_CHARS + 200));
+    }
+
+    @Test
+    void finishReasonLengthIsTheTokenLimit() {
+        serve(200, List.of(chunk("{\"refined_"), "", "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"prompt\"},\"finish_reason\":\"length\"}]}",
+                "", "data: [DONE]", ""), false);
+        List<String> tokens = new ArrayList<>();
+        assertThatThrownBy(() -> model(null).generate(REQUEST, tokens::add)).isInstanceOf(CoachModel.TokenLimitReached.class);
+        assertThat(tokens).as("the text up to the cut stays").containsExactly("{\"refined_", "prompt");
     }
 }

@@ -59,7 +59,8 @@ class CoachStreamAgainstServerTest {
     void start(TestEnv env) throws Exception {
         Platform platform = env.platform();
         CoachSettings sse = new CoachSettings(Duration.ofMillis(10), 16, 4096, Duration.ofSeconds(15), Duration.ofMillis(20),
-                Duration.ofSeconds(60), 2);
+                Duration.ofSeconds(60), 2, 256,
+                Duration.ofMinutes(10), 1000, 10_000); // quotas far above what the test uses: CoachQuotasTest covers them
         Javalin app = env.serve(platform, List.of(new CoachApi(platform, sse),
                 new CoachWorker(platform, new OfflineCoachModel(Duration.ofMillis(2)), 4)));
         api = "http://127.0.0.1:" + app.port();
