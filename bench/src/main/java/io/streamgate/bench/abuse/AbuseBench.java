@@ -60,19 +60,20 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  *   <li>{@code coach}: concurrent {@code POST /v1/coach/sessions} by a few users.</li>
  * </ol>
  * The floods use Jetty's asynchronous client (it can bind a source address; the JDK's cannot).
- * Coach generations run at {@code -Dcoach.token-delay} (default 250 ms a token, so a session
- * generates for about a minute): streams of the SSE flood stay open on live sessions for the
- * whole phase, and the coach flood's generations cost what they cost at that pace.
+ * Coach generations run at {@code -Dcoach.token-delay} (default 250 ms a token): the SSE flood's
+ * sessions (long answers, about two minutes each) generate through its quiet phase and the flood,
+ * so its streams stay open on live sessions, and the coach flood's generations cost what they
+ * cost at that pace ({@code COACH_WORKER_THREADS} of them at once).
  *
  * <p>System properties (all optional): {@code phases=readiness,login,sse,coach}, {@code seconds=20}
  * (each flood), {@code quiet=seconds} (each quiet phase), {@code warmup=10}, {@code settle=5} (between
- * phases), {@code timeout=10} (the client's, seconds), {@code rate=0} (a ceiling per flood in requests
- * per second; 0: as fast as answers come), {@code probe.path=/v1/brand-kits}, {@code probe.interval-ms=20},
+ * phases), {@code timeout=10} (the client's, seconds), {@code rate=0} (a ceiling in requests per second
+ * for the readiness, login and coach floods; 0: as fast as answers come), {@code probe.path=/v1/brand-kits}, {@code probe.interval-ms=20},
  * {@code readiness.concurrency=64}, {@code readiness.path=/health/ready}, {@code login.sources=64},
  * {@code login.per-source=1}, {@code login.accounts=8}, {@code login.unknown-share=0.5},
  * {@code sse.concurrency=64}, {@code sse.held=2000}, {@code sse.users=4}, {@code sse.sessions=2}
  * (per user), {@code coach.concurrency=64}, {@code coach.users=4}, {@code coach.token-delay=250ms},
- * {@code results=bench/results/abuse.jsonl}.
+ * {@code results=bench/results/abuse.jsonl}; {@code env.NAME=value} sets the server's environment variable NAME.
  * <pre>
  * bench/run.sh abuse                                   # BENCH_JAVA_OPTS="-Dphases=login -Dseconds=5" to narrow it
  * </pre>
@@ -130,28 +131,45 @@ public final class AbuseBench {
             if (!ORDER.contains(p)) throw new IllegalArgumentException("unknown phase " + p + "; phases are " + ORDER);
         }
         String revision = revision();
+        Files.createDirectories(RESULTS.toAbsolutePath().getParent());
         Path dir = Files.createTempDirectory("abuse-bench-");
         List<PhaseResult> results = new ArrayList<>();
+        Throwable failure = null;
         try (TestDatabase db = TestDatabase.create("abusebench")) {
             Map<String, String> env = new LinkedHashMap<>();
             env.put("DATABASE_URL", db.url().jdbcUrl() + "?user=" + db.url().user());
             env.put("HTTP_HOST", "127.0.0.1");
             env.put("LOG_LEVEL", "WARN");
             env.put("COACH_TOKEN_DELAY", TOKEN_DELAY);
+            // -Denv.NAME=value sets the server's NAME, e.g. to compare a limit's settings in one session
+            System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("env."))
+                    .forEach(k -> env.put(k.substring(4), System.getProperty(k)));
             try (Streamgate running = Streamgate.start(LaunchOptions.parse("dev", "--port", "0", "--kafka-port", "0", "--data-dir", dir.toString()), env)) {
                 AbuseBench bench = new AbuseBench("http://127.0.0.1:" + running.port());
                 try {
-                    results.addAll(bench.run());
+                    bench.run(r -> {
+                        results.add(r);
+                        // as each phase ends: a run that dies later (a flood can exhaust the heap) keeps what it measured
+                        appendLine(r, revision);
+                    });
+                } catch (Exception | Error e) {
+                    failure = e;
                 } finally {
                     bench.close();
                 }
             }
         }
         report(results, revision);
-        System.exit(0); // the broker's and clients' non-daemon threads would keep the JVM up
+        System.out.println();
+        System.out.println("appended " + results.size() + " lines to " + RESULTS);
+        if (failure != null) {
+            System.out.println("the run stopped early: " + failure);
+            failure.printStackTrace();
+        }
+        System.exit(failure == null ? 0 : 1); // the broker's and clients' non-daemon threads would keep the JVM up
     }
 
-    List<PhaseResult> run() throws Exception {
+    void run(java.util.function.Consumer<PhaseResult> done) throws Exception {
         log("setting up users on %s", base);
         User probeUser = user("probe");
         for (int i = 1; i <= 3; i++) {
@@ -168,7 +186,6 @@ public final class AbuseBench {
         log("warm-up: probe alone for %d s", WARMUP.toSeconds());
         log("warm-up: %s", probe.run(WARMUP).brief());
 
-        List<PhaseResult> results = new ArrayList<>();
         for (String phase : ORDER) {
             if (!PHASES.contains(phase)) continue;
             probeUser.refreshIfOld();
@@ -204,11 +221,10 @@ public final class AbuseBench {
             HeapWatch.Figures floodHeap = heap.stop();
             var cpu2 = ThreadCpu.snapshot();
             log("%s: flood: %s; flood answers %s; hanging %d", phase, loud.brief(), outcome.tally().statusSummary(), outcome.hanging());
-            results.add(new PhaseResult(phase, describe(phase), quiet, loud, quietHeap, floodHeap, outcome, floodSeconds,
+            done.accept(new PhaseResult(phase, describe(phase), quiet, loud, quietHeap, floodHeap, outcome, floodSeconds,
                     ThreadCpu.between(cpu0, cpu1), ThreadCpu.between(cpu1, cpu2)));
             stopClientsFrom(phaseClients);
         }
-        return results;
     }
 
     // --- floods ------------------------------------------------------------------------------
@@ -234,7 +250,7 @@ public final class AbuseBench {
         }, threads, timers, RATE);
     }
 
-    /** The stream targets are made just before the phase, so their generations run through it. */
+    /** The stream targets are made just before the quiet phase: both phases run beside their generations. */
     private Flood sseFlood(List<User> users) throws Exception {
         record Target(User user, String session) {}
         List<Target> targets = new ArrayList<>();
@@ -287,11 +303,17 @@ public final class AbuseBench {
         }, threads, timers, RATE);
     }
 
+    /**
+     * A session whose answer is long (the offline model's answer repeats the prompt: about 550
+     * tokens here, over two minutes at 250 ms a token), so it still generates through the quiet
+     * phase and the flood, and its streams stay open unless the server ends them.
+     */
     private String createSession(User u, int i) throws Exception {
+        String prompt = "a cosy pixel-art cabin at night, warm orange and teal, centered, text \"LIVE " + i + "\"; "
+                + "snow on the roof, smoke from the chimney, a cat in the window, pine trees around it, stars above, a lantern by the door. ".repeat(15);
         ContentResponse r = setup(() -> u.client.newRequest(base + "/v1/coach/sessions").method(HttpMethod.POST)
                 .headers(h -> h.put(HttpHeader.AUTHORIZATION, "Bearer " + u.accessToken()))
-                .body(json(Map.of("prompt", "a cosy pixel-art cabin at night, warm orange and teal, centered, text \"LIVE\" (" + i + ")",
-                        "asset_type", "banner"))), 202);
+                .body(json(Map.of("prompt", prompt, "asset_type", "banner"))), 202);
         return field(r, "session_id");
     }
 
@@ -467,9 +489,31 @@ public final class AbuseBench {
         }
     }
 
-    static void report(List<PhaseResult> results, String revision) throws IOException {
-        String command = String.format(Locale.ROOT, "BENCH_JAVA_OPTS=\"-Dphases=%s -Dseconds=%d -Dquiet=%d\" bench/run.sh abuse",
-                String.join(",", PHASES), FLOOD.toSeconds(), QUIET.toSeconds());
+    /** The command that repeats this run: the phases and durations, and every other property given. */
+    static String command() {
+        StringBuilder opts = new StringBuilder(String.format(Locale.ROOT, "-Dphases=%s -Dseconds=%d -Dquiet=%d",
+                String.join(",", PHASES), FLOOD.toSeconds(), QUIET.toSeconds()));
+        for (String key : List.of("warmup", "settle", "timeout", "rate", "probe.path", "probe.interval-ms", "readiness.concurrency",
+                "readiness.path", "login.sources", "login.per-source", "login.accounts", "login.unknown-share", "sse.concurrency",
+                "sse.held", "sse.users", "sse.sessions", "coach.concurrency", "coach.users", "coach.token-delay")) {
+            if (System.getProperty(key) != null) opts.append(" -D").append(key).append('=').append(System.getProperty(key));
+        }
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("env.")).sorted()
+                .forEach(k -> opts.append(" -D").append(k).append('=').append(System.getProperty(k)));
+        return "BENCH_JAVA_OPTS=\"" + opts + "\" bench/run.sh abuse";
+    }
+
+    static void appendLine(PhaseResult r, String revision) {
+        try {
+            Files.writeString(RESULTS, Json.mapper().writeValueAsString(jsonLine(r, revision, command())) + "\n",
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            log("could not append to %s: %s", RESULTS, e);
+        }
+    }
+
+    static void report(List<PhaseResult> results, String revision) {
+        String command = command();
         System.out.printf(Locale.ROOT, "%nAbuse floods at %s (%s), JDK %s, %d CPUs, heap max %.0f MiB, client timeout %d s%n",
                 revision, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors(), results.isEmpty() ? 0 : results.get(0).floodHeap().heapMaxMib(), TIMEOUT.toSeconds());
@@ -504,13 +548,6 @@ public final class AbuseBench {
             System.out.printf(Locale.ROOT, "- %s (%s)%s: %s%n", r.flood(), r.description(), extra,
                     misses.isEmpty() ? "**every goal met**" : "**missed**: " + String.join("; ", misses));
         }
-
-        Files.createDirectories(RESULTS.toAbsolutePath().getParent());
-        StringBuilder lines = new StringBuilder();
-        for (PhaseResult r : results) lines.append(Json.mapper().writeValueAsString(jsonLine(r, revision, command))).append('\n');
-        Files.writeString(RESULTS, lines, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        System.out.println();
-        System.out.println("appended " + results.size() + " lines to " + RESULTS);
     }
 
     static Map<String, Object> jsonLine(PhaseResult r, String revision, String command) {

@@ -58,6 +58,11 @@ final class Tally {
         }
     }
 
+    /** Requests still unanswered when the client stopped waiting for them. */
+    void timedOut(long n) {
+        timeouts.add(n);
+    }
+
     static boolean isTimeout(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof TimeoutException) return true;
