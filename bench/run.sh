@@ -5,6 +5,9 @@
 #                                                        logging configuration, its log lines go to bench/results/edge.log
 #   bench/run.sh webhooks [connections] [seconds] [e2e-events]  signed-webhook ingest vs bare Javalin, and webhook -> Postgres latency (logs in bench/results/webhooks.log)
 #   bench/run.sh auth                                    /auth/refresh through Kafka vs a Postgres UPDATE (-Dusers, -Dseconds, -Dguarantees in BENCH_JAVA_OPTS)
+#   bench/run.sh abuse                                   floods (readiness, login from 64 addresses, SSE connects, coach creates), each beside
+#                                                        a quiet phase; -Dphases, -Dseconds, -Dquiet... in BENCH_JAVA_OPTS (see AbuseBench);
+#                                                        a JSON line per flood appended to bench/results/abuse.jsonl, logs in bench/results/abuse.log
 # The JVM gets a common ForkJoinPool of 2: with the default (cores - 1 = 1 on a 2-core box)
 # CompletableFuture falls back to a new thread per async task, and the JDK HttpClient the load
 # drivers use completes every response through one, which would bill thousands of thread starts
@@ -19,8 +22,9 @@ case "$name" in
   edge) main=io.streamgate.bench.edge.EdgeBench; log=bench/results/edge.log ;;
   webhooks) main=io.streamgate.bench.webhooks.WebhookBench; log=bench/results/webhooks.log ;;
   auth) main=io.streamgate.bench.auth.RefreshBench; log=bench/results/auth.log ;;
+  abuse) main=io.streamgate.bench.abuse.AbuseBench; log=bench/results/abuse.log ;;
   *.*)  main="$name" ;;
-  *) echo "usage: bench/run.sh <rls|edge|webhooks|auth|fully.qualified.Class> [args...]" >&2; exit 64 ;;
+  *) echo "usage: bench/run.sh <rls|edge|webhooks|auth|abuse|fully.qualified.Class> [args...]" >&2; exit 64 ;;
 esac
 cp_file="$(mktemp)"
 trap 'rm -f "$cp_file"' EXIT
