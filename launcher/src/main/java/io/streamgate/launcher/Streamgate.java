@@ -159,6 +159,11 @@ public final class Streamgate implements AutoCloseable {
         return platform;
     }
 
+    /** The HTTP server, for tests that read what it registered (its routes). */
+    Javalin javalin() {
+        return http;
+    }
+
     /** The port the edge listens on (the HTTPS one with TLS). */
     public int port() {
         return http.port();

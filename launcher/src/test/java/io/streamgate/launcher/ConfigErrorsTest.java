@@ -109,6 +109,20 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void theIdleTimeoutIsADurationThatOutlastsTheStreamHeartbeat(TestEnv env) {
+        assertThat(configErrors("all", Map.of("HTTP_IDLE_TIMEOUT", "soon")).problems())
+                .anySatisfy(p -> assertThat(p).startsWith("HTTP_IDLE_TIMEOUT must be a duration"));
+
+        Map<String, String> values = RolesBootTest.productionEnv(env, "heartbeat");
+        values.put("HTTP_IDLE_TIMEOUT", "10s");
+        ConfigException e = catchThrowableOfType(ConfigException.class,
+                () -> Streamgate.start(LaunchOptions.parse("api", "--port", "0"), values).close());
+        assertThat(e).isNotNull();
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p)
+                .startsWith("COACH_SSE_HEARTBEAT (PT15S) must be shorter than HTTP_IDLE_TIMEOUT (PT10S)"));
+    }
+
+    @Test
     void usageErrorsAreClear() {
         assertThatThrownBy(() -> LaunchOptions.parse("everything")).hasMessageContaining("unknown role 'everything'");
         assertThatThrownBy(() -> LaunchOptions.parse("all", "--tls")).hasMessageContaining("--fresh and --tls are for dev only");

@@ -63,6 +63,10 @@ public final class CoachApi implements Component {
 
     public CoachApi(Platform platform) {
         this(platform, CoachSettings.from(platform.env()));
+        if (platform.http() != null && settings.heartbeat().compareTo(platform.http().idleTimeout()) >= 0) {
+            platform.env().problem("COACH_SSE_HEARTBEAT (" + settings.heartbeat() + ") must be shorter than HTTP_IDLE_TIMEOUT ("
+                    + platform.http().idleTimeout() + "): the edge closes a connection idle that long, so a quiet stream would be cut");
+        }
     }
 
     public CoachApi(Platform platform, CoachSettings settings) {

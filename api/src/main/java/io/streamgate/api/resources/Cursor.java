@@ -15,6 +15,12 @@ import java.util.concurrent.TimeUnit;
  */
 public record Cursor(Instant createdAt, UUID id) {
     private static final String PREFIX = "v1:";
+    /**
+     * Rows are created now, so a position outside these years was never issued; binding one
+     * beyond Postgres' range (4713 BC to 294276 AD) would fail the query instead of the cursor.
+     */
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
 
     public String encode() {
         long micros = TimeUnit.SECONDS.toMicros(createdAt.getEpochSecond()) + createdAt.getNano() / 1_000;
@@ -31,6 +37,7 @@ public record Cursor(Instant createdAt, UUID id) {
             long micros = Long.parseLong(parts[0]);
             UUID id = UUID.fromString(parts[1]);
             Instant at = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+            if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) return null;
             return new Cursor(at, id);
         } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
             return null;

@@ -48,10 +48,25 @@ final class Signatures {
     }
 
     /**
+     * The signing time, checked against the tolerance. A timestamp too far out for an Instant
+     * (a signed but absurd {@code t}) is refused like any other far one, not failed on.
+     */
+    static Instant signedAt(long seconds, Instant now, Duration tolerance) throws WebhookVerifier.Rejected {
+        Instant signed;
+        try {
+            signed = Instant.ofEpochSecond(seconds);
+        } catch (java.time.DateTimeException e) {
+            signed = seconds < 0 ? Instant.MIN : Instant.MAX;
+        }
+        requireWithinTolerance(signed, now, tolerance);
+        return signed;
+    }
+
+    /**
      * Both directions: a signature from the future is as suspicious as an old one (a skewed or
      * compromised signer could otherwise mint requests that stay replayable for long).
      */
-    static void requireWithinTolerance(Instant signed, Instant now, Duration tolerance) throws WebhookVerifier.Rejected {
+    private static void requireWithinTolerance(Instant signed, Instant now, Duration tolerance) throws WebhookVerifier.Rejected {
         Duration skew = Duration.between(signed, now);
         if (skew.abs().compareTo(tolerance) > 0) {
             throw new WebhookVerifier.Rejected("timestamp_out_of_tolerance",

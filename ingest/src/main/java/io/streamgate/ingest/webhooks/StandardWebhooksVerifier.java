@@ -65,8 +65,7 @@ public final class StandardWebhooksVerifier implements WebhookVerifier {
             for (byte[] candidate : candidates) match |= Signatures.equal(expected, candidate);
         }
         if (!match) throw new Rejected("invalid_signature", "no v1 signature matches the payload for any configured secret");
-        Instant signed = Instant.ofEpochSecond(timestamp);
-        Signatures.requireWithinTolerance(signed, now, tolerance);
+        Instant signed = Signatures.signedAt(timestamp, now, tolerance);
         return new Verified(signed, id);
     }
 }

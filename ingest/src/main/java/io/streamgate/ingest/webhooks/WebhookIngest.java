@@ -1,5 +1,6 @@
 package io.streamgate.ingest.webhooks;
 
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -11,7 +12,9 @@ import io.streamgate.platform.Platform;
 import io.streamgate.platform.RandomIds;
 import io.streamgate.platform.http.AsyncReplies;
 import io.streamgate.platform.http.ProblemException;
+import io.streamgate.platform.http.RequestBodies;
 import io.streamgate.platform.http.RequestIds;
+import io.streamgate.platform.http.StorableText;
 import io.streamgate.schemas.Json;
 import io.streamgate.schemas.TopicSpec;
 import io.streamgate.schemas.webhooks.OrderingKey;
@@ -143,7 +146,7 @@ public final class WebhookIngest implements Component {
         if (ctx.contentLength() > config.maxBodyBytes()) throw tooLarge();
         byte[] body;
         try {
-            body = ctx.bodyAsBytes();
+            body = RequestBodies.bytes(ctx);
         } catch (HttpResponseException e) {
             if (e.getStatus() == 413) throw tooLarge();
             throw e;
@@ -176,14 +179,40 @@ public final class WebhookIngest implements Component {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(body))
                     .toString();
-            return new Payload(text, EventFields.read(body));
+            EventFields fields = EventFields.read(body);
+            requireStorable(fields);
+            return new Payload(text, fields);
         } catch (CharacterCodingException e) {
             throw reject(400, "malformed_event", "the body is not valid UTF-8");
         } catch (EventFields.NotAnObject e) {
             throw reject(400, "malformed_event", e.getMessage());
+        } catch (StreamConstraintsException e) {
+            // Jackson's message names the limit; its hint on how to raise it is for us, not the sender.
+            String limit = String.valueOf(e.getOriginalMessage()).replaceAll(", from `[^`]*`", "");
+            throw reject(400, "malformed_event", "the body exceeds a JSON parser limit: " + limit);
         } catch (IOException e) {
             throw reject(400, "malformed_event", "the body is not valid JSON");
         }
+    }
+
+    /**
+     * The fields ingest reads become keys and columns downstream (event id, type, subscription
+     * id): text Postgres cannot store there would stop the webhook sink on this event, so it is
+     * refused here, before anything is written.
+     */
+    private void requireStorable(EventFields fields) {
+        requireStorable("id", fields.id());
+        requireStorable("type", fields.type());
+        if (fields.object() != null) {
+            requireStorable("data.object.id", fields.object().id());
+            requireStorable("data.object.subscription", fields.object().subscription());
+            requireStorable("data.object.parent.subscription_details.subscription", fields.object().parentSubscription());
+        }
+    }
+
+    private void requireStorable(String field, String value) {
+        String problem = value == null ? null : StorableText.problem(value);
+        if (problem != null) throw reject(400, "malformed_event", field + " " + problem).with("field", field);
     }
 
     private void produce(Context ctx, String key, ReceivedWebhook webhook) {

@@ -27,6 +27,12 @@ final class EdgeErrorHandler extends ErrorHandler {
         response.write(true, ByteBuffer.wrap(body(code, requestId)), callback);
     }
 
+    /** Jetty writes an error body for GET, POST and HEAD only; PATCH, DELETE and the rest get their problem too. */
+    @Override
+    public boolean errorPageForMethod(String method) {
+        return true;
+    }
+
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
         String requestId = RandomIds.uuidString();

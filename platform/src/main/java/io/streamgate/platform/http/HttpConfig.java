@@ -2,6 +2,7 @@ package io.streamgate.platform.http;
 
 import io.streamgate.platform.config.Env;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -12,6 +13,9 @@ import java.util.List;
  * @param compressionLevel gzip/brotli level
  * @param maxBodyBytes larger request bodies are refused with 413
  * @param tlsKeystore a PKCS#12 keystore to serve HTTPS from, or null for plain HTTP
+ * @param idleTimeout a connection with no bytes moving either way for this long is closed: a
+ *     request whose headers or body stop arriving then ends (408 when the handler was reading
+ *     the body); must exceed the coach stream's heartbeat interval
  */
 public record HttpConfig(
         String host,
@@ -21,7 +25,17 @@ public record HttpConfig(
         int compressionLevel,
         long maxBodyBytes,
         Path tlsKeystore,
-        String tlsKeystorePassword) {
+        String tlsKeystorePassword,
+        Duration idleTimeout) {
+
+    /** Jetty's own default, which the edge used before it was a setting. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+
+    public HttpConfig(String host, int port, List<String> corsAllowedOrigins, int compressionMinBytes, int compressionLevel,
+                      long maxBodyBytes, Path tlsKeystore, String tlsKeystorePassword) {
+        this(host, port, corsAllowedOrigins, compressionMinBytes, compressionLevel, maxBodyBytes, tlsKeystore, tlsKeystorePassword,
+                DEFAULT_IDLE_TIMEOUT);
+    }
 
     public static HttpConfig from(Env env) {
         List<String> origins = env.list("CORS_ALLOWED_ORIGINS");
@@ -43,14 +57,15 @@ public record HttpConfig(
                 env.integer("HTTP_COMPRESSION_LEVEL", 6, 1, 9),
                 env.integer("HTTP_MAX_BODY_BYTES", 1024 * 1024, 1024, Integer.MAX_VALUE),
                 keystore == null ? null : Path.of(keystore),
-                keystorePassword);
+                keystorePassword,
+                env.duration("HTTP_IDLE_TIMEOUT", DEFAULT_IDLE_TIMEOUT, false));
     }
 
     public HttpConfig withTls(Path keystore, String password) {
-        return new HttpConfig(host, port, corsAllowedOrigins, compressionMinBytes, compressionLevel, maxBodyBytes, keystore, password);
+        return new HttpConfig(host, port, corsAllowedOrigins, compressionMinBytes, compressionLevel, maxBodyBytes, keystore, password, idleTimeout);
     }
 
     public HttpConfig withPort(int newPort) {
-        return new HttpConfig(host, newPort, corsAllowedOrigins, compressionMinBytes, compressionLevel, maxBodyBytes, tlsKeystore, tlsKeystorePassword);
+        return new HttpConfig(host, newPort, corsAllowedOrigins, compressionMinBytes, compressionLevel, maxBodyBytes, tlsKeystore, tlsKeystorePassword, idleTimeout);
     }
 }

@@ -18,8 +18,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +54,7 @@ public final class HttpEdge {
             config.jetty.modifyServer(server -> {
                 server.setAttribute("org.eclipse.jetty.server.Request.maxFormContentSize", (int) http.maxBodyBytes());
                 server.setErrorHandler(new EdgeErrorHandler());
+                idleTimeout(server, http.idleTimeout());
             });
             config.jetty.modifyHttpConfiguration(hc -> {
                 hc.setSendServerVersion(false);
@@ -119,6 +124,9 @@ public final class HttpEdge {
             MDC.put(RequestIds.MDC_KEY, RequestIds.assign(ctx));
             ctx.attribute(TIMER_ATTRIBUTE, Timer.start(metrics));
         });
+        // Before the route's handler, with its path parameters known: no handler sees
+        // parameter or header text that Postgres could not store.
+        config.routes.beforeMatched(RequestText::check);
         config.requestLogger.http((ctx, ms) -> {
             // The route template, never the concrete path: one series per route keeps cardinality bounded.
             var matched = ctx.endpoints().lastHttpEndpoint();
@@ -156,13 +164,29 @@ public final class HttpEdge {
         });
         // Statuses set without an exception (404 for unknown paths, 405, Jetty-level errors)
         // get a problem body too, unless the handler already wrote one.
-        for (int status : new int[] {400, 404, 405, 406, 413, 414, 415, 431, 500, 503}) {
+        for (int status : new int[] {400, 404, 405, 406, 408, 413, 414, 415, 431, 500, 503}) {
             config.routes.error(status, ctx -> {
                 if (ctx.result() == null || ctx.result().isEmpty()) {
                     problem(ctx, status, slug(status), reason(status), defaultDetail(status, ctx), Map.of());
                 }
             });
         }
+    }
+
+    /**
+     * Javalin adds its connector just before the server starts, so the timeout is set then, on
+     * every connector: a connection with no bytes moving for this long is closed, whether it
+     * stalled in its headers (never dispatched) or in its body (the blocked read fails, 408).
+     */
+    private static void idleTimeout(Server server, java.time.Duration timeout) {
+        server.addEventListener(new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStarting(LifeCycle event) {
+                for (Connector connector : server.getConnectors()) {
+                    if (connector instanceof AbstractConnector c) c.setIdleTimeout(timeout.toMillis());
+                }
+            }
+        });
     }
 
     private static void operations(JavalinConfig config, PrometheusMeterRegistry metrics, Health health) {
@@ -211,6 +235,7 @@ public final class HttpEdge {
             case 404 -> "not_found";
             case 405 -> "method_not_allowed";
             case 406 -> "not_acceptable";
+            case 408 -> "request_timeout";
             case 409 -> "conflict";
             case 412 -> "precondition_failed";
             case 413 -> "payload_too_large";

@@ -123,7 +123,11 @@ class HttpEdgeTest {
                 Arguments.of("431 headers too large", "GET /t/small HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "a".repeat(20_000)
                         + "\r\nConnection: close\r\n\r\n", 431),
                 Arguments.of("400 malformed URI", "GET /t/%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", 400),
-                Arguments.of("400 no Host header", "GET /t/small HTTP/1.1\r\nConnection: close\r\n\r\n", 400));
+                Arguments.of("400 no Host header", "GET /t/small HTTP/1.1\r\nConnection: close\r\n\r\n", 400),
+                Arguments.of("431 on PATCH", "PATCH /t/small HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "a".repeat(20_000)
+                        + "\r\nConnection: close\r\n\r\n", 431),
+                Arguments.of("400 bad Content-Length on DELETE", "DELETE /t/small HTTP/1.1\r\nHost: localhost\r\nContent-Length: -1"
+                        + "\r\nConnection: close\r\n\r\n", 400));
     }
 
     @Test
