@@ -1,6 +1,7 @@
 package io.streamgate.processors.webhooks;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streamgate.platform.http.StorableText;
 import io.streamgate.processors.subscriptions.Precedence;
 import io.streamgate.schemas.Json;
 import io.streamgate.schemas.webhooks.ReceivedWebhook;
@@ -69,8 +70,11 @@ public final class StripeEvents {
                 throw new Unprocessable("checkout session's client_reference_id is not a user id");
             }
         }
+        String customer = id(object.get("customer"));
+        storable("data.object.customer", customer);
+        storable("data.object.status", status);
         return new SubscriptionEvent(w.eventId(), w.deliveryId(), type, Instant.ofEpochSecond(created.asLong()), w.receivedAt(),
-                subscription, id(object.get("customer")), user, status, periodEnd, endedAt);
+                subscription, customer, user, status, periodEnd, endedAt);
     }
 
     static Instant subscriptionPeriodEnd(JsonNode subscription) {
@@ -89,6 +93,15 @@ public final class StripeEvents {
             if (end != null && (latest == null || end.isAfter(latest))) latest = end;
         }
         return latest;
+    }
+
+    /**
+     * Ingest checks the fields it reads (ids, type, subscription); these it does not read, and
+     * text Postgres refuses would fail the sink's batch on every retry, stalling it.
+     */
+    private static void storable(String field, String value) throws Unprocessable {
+        String problem = value == null ? null : StorableText.problem(value);
+        if (problem != null) throw new Unprocessable(field + " " + problem);
     }
 
     /** A string id, or the id of an expanded object. */

@@ -160,6 +160,21 @@ class WebhookTopologyTest {
     }
 
     @Test
+    void text_postgres_cannot_store_is_dead_lettered_before_it_reaches_the_sink() {
+        long end = T0.getEpochSecond() + 86400;
+        deliver("evt_nul", "customer.subscription.updated",
+                subscriptionEvent("evt_nul", "customer.subscription.updated", T0.getEpochSecond(), "sub_n", "cus\u0000n", "active", end, null, true), T0);
+        deliver("evt_half", "customer.subscription.updated",
+                subscriptionEvent("evt_half", "customer.subscription.updated", T0.getEpochSecond(), "sub_h", "cus_h", "active\ud800", end, null, true), T0);
+        idle(GRACE.plusSeconds(1));
+
+        assertThat(dead.readValuesToList()).extracting(DeadLetter::eventId, DeadLetter::reason).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("evt_nul", "data.object.customer contains U+0000 (NUL), which cannot be stored"),
+                org.assertj.core.groups.Tuple.tuple("evt_half", "data.object.status contains an unpaired surrogate (U+D800), which is not Unicode text"));
+        assertThat(applied()).isEmpty();
+    }
+
+    @Test
     void a_record_that_is_no_valid_received_webhook_is_dead_lettered_not_fatal() {
         received.pipeInput("evt_junk", new ReceivedWebhook(null, null, null, null, null, null, null, null), T0.toEpochMilli());
         deliver("evt_next", "customer.updated", envelope("evt_next", "customer.updated", T0.getEpochSecond(), Json.mapper().createObjectNode(), null), T0);
