@@ -73,6 +73,17 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void aStreamTicketLifetimeAboveItsCapIsRefusedAtStart(TestEnv env) {
+        Map<String, String> values = RolesBootTest.productionEnv(env, "ticket-ttl");
+        values.put("COACH_TICKET_TTL", "10m");
+        ConfigException e = catchThrowableOfType(ConfigException.class,
+                () -> Streamgate.start(LaunchOptions.parse("api", "--port", "0"), values).close());
+        assertThat(e).isNotNull();
+        assertThat(e.problems()).contains("COACH_TICKET_TTL must be at most 5m (a stream ticket travels in URLs; "
+                + "EventSource needs it only to reconnect), got 600s");
+    }
+
+    @Test
     void theKafkaClusterIsRequiredOutsideDevOnly() {
         for (String role : new String[] {"all", "ingest", "processors", "api"}) {
             assertThat(configErrors(role, Map.of()).problems()).as(role)

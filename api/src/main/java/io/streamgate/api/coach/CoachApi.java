@@ -5,6 +5,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.streamgate.platform.Component;
 import io.streamgate.platform.Platform;
+import io.streamgate.platform.auth.AccessTokens;
 import io.streamgate.platform.http.FieldErrors;
 import io.streamgate.platform.http.JsonBodies;
 import io.streamgate.platform.http.ProblemException;
@@ -16,6 +17,7 @@ import jakarta.servlet.AsyncContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -56,6 +58,8 @@ public final class CoachApi implements Component {
     private final OutputHub hub;
     private final StreamSlots streamSlots;
     private final Set<SseConnection> open = ConcurrentHashMap.newKeySet();
+    private final SignInStreams signIns = new SignInStreams();
+    private Runnable stopRevocations = () -> {};
     private ScheduledExecutorService scheduler;
     private OutputReplay replay;
     private KafkaProducer<byte[], byte[]> producer;
@@ -98,6 +102,7 @@ public final class CoachApi implements Component {
         producer = new KafkaProducer<>(platform.kafka().producer("coach-api"));
         replay = new OutputReplay(platform.kafka(), settings.replayThreads(), settings.replayQueue());
         hub.start();
+        stopRevocations = platform.auth().onRevocation(signIns::revoked);
         platform.health().register("coach-output-hub", hub::healthy);
         long every = settings.heartbeat().toMillis();
         heartbeats = scheduler.scheduleAtFixedRate(() -> open.forEach(c -> c.send(": heartbeat\n\n")), every, every, TimeUnit.MILLISECONDS);
@@ -172,9 +177,13 @@ public final class CoachApi implements Component {
     }
 
     private void ticket(Context ctx) {
-        UUID user = platform.auth().requireUser(ctx);
+        AccessTokens.Verified token = platform.auth().require(ctx);
+        UUID user = token.userId();
+        if (token.familyId() == null) {
+            throw ProblemException.unauthorized("invalid_token", "this access token names no sign-in session; sign in again");
+        }
         CoachSessions.Session s = ownSession(user, ctx.pathParam("id"));
-        StreamTickets.Issued issued = tickets.issue(user, s.id());
+        StreamTickets.Issued issued = tickets.issue(user, s.id(), token.familyId(), token.expiresAt());
         ctx.status(201).json(Map.of("ticket", issued.ticket(), "expires_at", issued.expiresAt()));
     }
 
@@ -182,11 +191,19 @@ public final class CoachApi implements Component {
         UUID sessionId = parseId(ctx.pathParam("id"));
         String ticket = ctx.queryParam("ticket");
         UUID user;
+        String family;
         if (ticket != null && ctx.header("Authorization") == null) {
-            user = tickets.verify(ticket, sessionId);
-            if (user == null) throw ProblemException.unauthorized("invalid_ticket", "the stream ticket is invalid, expired or for another session; get a new one");
+            StreamTickets.Ticket verified = tickets.verify(ticket, sessionId);
+            if (verified == null) throw ProblemException.unauthorized("invalid_ticket", "the stream ticket is invalid, expired or for another session; get a new one");
+            if (platform.auth().isFamilyRevoked(verified.family())) {
+                throw ProblemException.unauthorized("token_revoked", "the sign-in this ticket was issued for has ended; sign in again");
+            }
+            user = verified.user();
+            family = verified.family();
         } else {
-            user = platform.auth().requireUser(ctx);
+            AccessTokens.Verified token = platform.auth().require(ctx);
+            user = token.userId();
+            family = token.familyId();
         }
         long resumeAfter = lastEventId(ctx);
         // Quotas come before the session lookup (a flood of connects is refused without touching
@@ -230,11 +247,17 @@ public final class CoachApi implements Component {
                 java.util.function.Consumer<io.streamgate.schemas.coach.CoachOutput> subscriber = stream::accept;
                 connection.start(() -> {
                     open.remove(conn);
+                    if (family != null) signIns.remove(family, conn);
                     hub.unsubscribe(sessionId, subscriber);
                     stream.cancel();
                     slot.release();
                 });
                 open.add(connection);
+                if (family != null) {
+                    signIns.add(family, connection);
+                    // revoked between the check above and now: the listener has already run
+                    if (platform.auth().isFamilyRevoked(family)) signIns.revoked(List.of(family));
+                }
                 connection.send("retry: " + settings.retry().toMillis() + "\n\n");
                 stream.limitDuration(settings.maxStreamDuration());
                 long until = hub.subscribe(sessionId, s.outputPartition(), subscriber);
@@ -303,6 +326,7 @@ public final class CoachApi implements Component {
 
     @Override
     public void close() {
+        stopRevocations.run();
         if (heartbeats != null) heartbeats.cancel(false);
         open.forEach(SseConnection::close);
         hub.close();

@@ -11,7 +11,7 @@ import java.time.Duration;
  * @param maxBatchBytes ... or this many UTF-16 chars of text
  * @param heartbeat interval of the {@code : heartbeat} comment on idle and busy streams
  * @param retry the reconnection delay the stream advises ({@code retry:})
- * @param ticketTtl lifetime of a stream ticket
+ * @param ticketTtl lifetime of a stream ticket (at most {@link StreamTickets#MAX_TTL})
  * @param replayThreads Kafka consumers serving reconnect replays
  * @param replayQueue replays that may wait for a replay thread; a stream beyond that is refused with 503
  * @param maxStreamDuration a stream open this long ends with a {@code reconnect} event (the client resumes)
@@ -28,7 +28,7 @@ public record CoachSettings(Duration batchWindow, int maxBatchTokens, int maxBat
                 env.integer("COACH_SSE_MAX_BATCH_BYTES", 16_384, 16, 1 << 20),
                 env.duration("COACH_SSE_HEARTBEAT", Duration.ofSeconds(15), false),
                 env.duration("COACH_SSE_RETRY", Duration.ofMillis(2000), false),
-                env.duration("COACH_TICKET_TTL", Duration.ofSeconds(60), false),
+                StreamTickets.ttl(env),
                 env.integer("COACH_REPLAY_THREADS", 2, 1, 64),
                 env.integer("COACH_REPLAY_QUEUE", 256, 1, 100_000),
                 env.duration("COACH_SSE_MAX_DURATION", Duration.ofMinutes(10), false),

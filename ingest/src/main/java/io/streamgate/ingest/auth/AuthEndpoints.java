@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.streamgate.platform.Component;
 import io.streamgate.platform.Platform;
 import io.streamgate.platform.auth.AccessTokens;
+import io.streamgate.platform.http.ClientAddress;
 import io.streamgate.platform.http.FieldErrors;
 import io.streamgate.platform.http.JsonBodies;
 import io.streamgate.platform.http.ProblemException;
@@ -162,8 +163,10 @@ public final class AuthEndpoints implements Component {
         String token = refreshTokens.first(user.get(), family);
         // The family exists once this event is acknowledged: any later refresh of it lands on
         // the same partition after it, so login need not wait for the processor.
+        String address = ClientAddress.of(ctx);
         send(new TokenUsage(UUID.randomUUID().toString(), TokenUsage.ISSUE, user.get().toString(), family.toString(),
-                RefreshTokens.hash(token), null, null, ip(ctx), userAgent(ctx), platform.clock().instant()));
+                RefreshTokens.hash(token), null, null, ip(address), userAgent(ctx), platform.clock().instant(),
+                refreshTokens.clientBinding(address, ctx.userAgent())));
         tokens(ctx, user.get(), family, token);
     }
 
@@ -211,8 +214,10 @@ public final class AuthEndpoints implements Component {
     private TokenVerdict ask(Context ctx, String type, RefreshTokens.Parsed presented, String requestId, String successorHash) {
         var pending = replies.expect(requestId);
         try {
+            String address = ClientAddress.of(ctx);
             TokenUsage event = new TokenUsage(requestId, type, presented.userId().toString(), presented.familyId().toString(),
-                    presented.hash(), successorHash, replies.partition(), ip(ctx), userAgent(ctx), platform.clock().instant());
+                    presented.hash(), successorHash, replies.partition(), ip(address), userAgent(ctx), platform.clock().instant(),
+                    refreshTokens.clientBinding(address, ctx.userAgent()));
             producer.send(record(event), (metadata, error) -> {
                 if (error != null) pending.completeExceptionally(new WriteFailed(error));
             });
@@ -319,9 +324,8 @@ public final class AuthEndpoints implements Component {
         return email == null ? null : email.trim().toLowerCase(java.util.Locale.ROOT);
     }
 
-    private static String ip(Context ctx) {
-        String ip = ctx.ip();
-        return ip.length() > 64 ? ip.substring(0, 64) : ip;
+    private static String ip(String address) {
+        return address.length() > 64 ? address.substring(0, 64) : address;
     }
 
     private static String userAgent(Context ctx) {

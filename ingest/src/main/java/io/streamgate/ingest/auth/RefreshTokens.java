@@ -25,6 +25,9 @@ import javax.crypto.spec.SecretKeySpec;
  *       the reuse leeway, and a replayed request gets the same answer, while only hashes are
  *       ever stored or sent to Kafka.</li>
  *   <li>{@link #hash} (SHA-256, base64url) is the token id everywhere else.</li>
+ *   <li>{@link #clientBinding} names the client a token was handed to (address prefix and
+ *       User-Agent) for the leeway rule, keyed so that the processor's state and the topic hold
+ *       no value that a dictionary of addresses and browsers could reverse.</li>
  * </ul>
  */
 public final class RefreshTokens {
@@ -38,15 +41,17 @@ public final class RefreshTokens {
 
     private final byte[] tagKey;
     private final byte[] successorKey;
+    private final byte[] bindingKey;
 
     /** A token's parts, once its form and tag are checked. */
     public record Parsed(UUID userId, UUID familyId, String token, String hash) {}
 
-    /** @param serverSecret REFRESH_TOKEN_SECRET; two independent keys are derived from it */
+    /** @param serverSecret REFRESH_TOKEN_SECRET; three independent keys are derived from it */
     public RefreshTokens(String serverSecret) {
         byte[] root = serverSecret.getBytes(StandardCharsets.UTF_8);
         this.tagKey = hmac(root, "streamgate refresh-token tag v1".getBytes(StandardCharsets.UTF_8));
         this.successorKey = hmac(root, "streamgate refresh-token successor v1".getBytes(StandardCharsets.UTF_8));
+        this.bindingKey = hmac(root, "streamgate refresh-token client binding v1".getBytes(StandardCharsets.UTF_8));
     }
 
     /** The first token of a new family (login). */
@@ -60,6 +65,16 @@ public final class RefreshTokens {
     public String successor(UUID userId, UUID familyId, String requestId, String presentedHash) {
         byte[] secret = hmac(successorKey, (requestId + "\n" + presentedHash).getBytes(StandardCharsets.UTF_8));
         return prefix(userId, familyId) + "." + B64.encodeToString(secret);
+    }
+
+    /**
+     * The client binding of a request: HMAC of its address prefix ({@link AddressPrefix}) and its
+     * User-Agent (absent counts as empty), base64url. Equal for two requests of one client that
+     * moved within its /24 (IPv4) or /64 (IPv6); different as soon as either part differs.
+     */
+    public String clientBinding(String address, String userAgent) {
+        String client = AddressPrefix.of(address) + "\n" + (userAgent == null ? "" : userAgent);
+        return B64.encodeToString(hmac(bindingKey, client.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Checks form and tag; empty for anything this server did not mint. */

@@ -13,7 +13,10 @@ import org.apache.kafka.common.TopicPartition;
 /** Reads the audit topic (shared by every test class of the JVM) for one user's records. */
 final class AuditTopic implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final List<TokenAudit> seen = new ArrayList<>();
+    private final List<Read> seen = new ArrayList<>();
+
+    /** A record as read, and its value as written (for checking it against the topic's schema). */
+    record Read(TokenAudit audit, byte[] value) {}
 
     AuditTopic(KafkaSettings kafka) {
         consumer = new KafkaConsumer<>(kafka.consumer("audit-reader", null));
@@ -25,10 +28,15 @@ final class AuditTopic implements AutoCloseable {
 
     /** Everything read so far for {@code userId}, after one more poll. */
     synchronized List<TokenAudit> forUser(String userId) {
+        return readForUser(userId).stream().map(Read::audit).toList();
+    }
+
+    /** Like {@link #forUser}, with each record's value as it is on the topic. */
+    synchronized List<Read> readForUser(String userId) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-            seen.add(AuthTopics.AUDIT.valueSerde().deserializer().deserialize(r.topic(), r.value()));
+            seen.add(new Read(AuthTopics.AUDIT.valueSerde().deserializer().deserialize(r.topic(), r.value()), r.value()));
         }
-        return seen.stream().filter(a -> a.userId().equals(userId)).toList();
+        return seen.stream().filter(a -> a.audit().userId().equals(userId)).toList();
     }
 
     @Override

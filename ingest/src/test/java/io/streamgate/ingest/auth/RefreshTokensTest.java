@@ -32,6 +32,18 @@ class RefreshTokensTest {
     }
 
     @Test
+    void theClientBindingNamesTheNetworkAndTheUserAgentWithoutRevealingThem() {
+        String firefox = "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0";
+        String binding = tokens.clientBinding("203.0.113.7", firefox);
+        assertThat(binding).hasSize(43).doesNotContain("203").doesNotContain("Firefox");
+        assertThat(tokens.clientBinding("203.0.113.200", firefox)).as("same /24").isEqualTo(binding);
+        assertThat(tokens.clientBinding("203.0.114.7", firefox)).as("another /24").isNotEqualTo(binding);
+        assertThat(tokens.clientBinding("203.0.113.7", "curl/8.5.0")).as("another agent").isNotEqualTo(binding);
+        assertThat(tokens.clientBinding("203.0.113.7", null)).isNotEqualTo(binding).isEqualTo(tokens.clientBinding("203.0.113.7", ""));
+        assertThat(new RefreshTokens("another secret").clientBinding("203.0.113.7", firefox)).as("keyed").isNotEqualTo(binding);
+    }
+
+    @Test
     void aPrefixForAnotherUserCannotBeForged() {
         String mine = tokens.first(user, family);
         String theirs = new RefreshTokens("attacker's own secret").first(UUID.randomUUID(), UUID.randomUUID());

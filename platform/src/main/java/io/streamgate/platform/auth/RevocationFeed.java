@@ -53,15 +53,19 @@ public final class RevocationFeed implements Component, RevocationView {
     }
 
     @Override
-    public boolean isRevoked(AccessTokens.Verified token) {
-        return token.familyId() != null && revokedFamilies.containsKey(token.familyId());
+    public boolean isFamilyRevoked(String familyId) {
+        return revokedFamilies.containsKey(familyId);
     }
 
-    /** Folds one record in (also used by tests and by anything replaying the topic). */
+    /**
+     * Folds one record in (also used by tests and by anything replaying the topic), then tells the
+     * platform's revocation listeners, which close what is still open for those sessions.
+     */
     public void apply(Revocation revocation) {
         if (revocation == null || revocation.familyIds() == null) return;
         Instant at = revocation.revokedAt() == null ? clock.instant() : revocation.revokedAt();
         for (String family : revocation.familyIds()) revokedFamilies.merge(family, at, (a, b) -> a.isAfter(b) ? a : b);
+        platform.auth().revoked(List.copyOf(revocation.familyIds()));
     }
 
     @Override

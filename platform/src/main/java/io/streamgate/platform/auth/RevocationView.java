@@ -5,7 +5,12 @@ package io.streamgate.platform.auth;
  * revocations topic by the auth feature). The platform default revokes nothing.
  */
 public interface RevocationView {
-    RevocationView NONE = token -> false;
+    RevocationView NONE = familyId -> false;
 
-    boolean isRevoked(AccessTokens.Verified token);
+    /** Whether the family (a login session; the access token's {@code sid}) has been revoked. */
+    boolean isFamilyRevoked(String familyId);
+
+    default boolean isRevoked(AccessTokens.Verified token) {
+        return token.familyId() != null && isFamilyRevoked(token.familyId());
+    }
 }

@@ -18,6 +18,11 @@ import java.util.Objects;
  *
  * <p>Every time comparison uses the event's {@code occurred_at}, not the wall clock, so the same
  * event judged twice against the same state gets the same verdict.
+ *
+ * <p>The leeway excuses the current token's parent only when it comes back from the client its
+ * successor was made for: the edge sends a keyed hash of the client's address prefix and
+ * User-Agent with each event ({@code client_binding}), the family keeps the one of the request
+ * that rotated it, and two that differ make the presentation a reuse ({@link Leeway}).
  */
 final class TokenDecider {
     private TokenDecider() {}
@@ -49,7 +54,7 @@ final class TokenDecider {
     private static Decided issue(UserTokens state, TokenUsage e, Family existing) {
         if (existing == null) {
             state.families().put(e.familyId(), new Family(e.familyId(), e.tokenHash(), e.requestId(), null,
-                    e.occurredAt(), e.occurredAt(), Family.ACTIVE, null));
+                    e.occurredAt(), e.occurredAt(), Family.ACTIVE, null, e.clientBinding()));
         }
         Family f = state.families().get(e.familyId());
         return decided(e, Verdicts.ISSUED, f.currentRequestId(), f.createdAt(), List.of(), null);
@@ -60,21 +65,25 @@ final class TokenDecider {
             // The family ran out of time earlier; its last token is not a stolen one.
             return decided(e, Verdicts.EXPIRED, null, f.createdAt(), List.of(), null);
         }
-        if (f == null || !f.active()) return reuse(state, e, at);
+        if (f == null) return reuse(state, e, at, Verdicts.REUSE_UNKNOWN_FAMILY, null);
+        if (!f.active()) return reuse(state, e, at, Verdicts.REUSE_FAMILY_CLOSED, null);
+        boolean current = e.tokenHash().equals(f.currentHash());
+        Leeway leeway = current ? null : leeway(f, e, rules, at);
         if (expired(f, rules, at)) {
-            if (!e.tokenHash().equals(f.currentHash()) && !withinLeeway(f, e, rules, at)) return reuse(state, e, at);
+            if (!current && !leeway.excused()) return reuse(state, e, at, leeway);
             state.families().put(f.familyId(), f.close(Family.EXPIRED, at));
-            return decided(e, Verdicts.EXPIRED, null, f.createdAt(), List.of(f.familyId()), "expired");
+            return decided(e, Verdicts.EXPIRED, null, f.createdAt(), List.of(f.familyId()), "expired",
+                    current ? null : leeway.clientMatch(), null);
         }
-        if (e.tokenHash().equals(f.currentHash())) {
+        if (current) {
             state.families().put(f.familyId(), new Family(f.familyId(), e.successorHash(), e.requestId(), f.currentHash(),
-                    f.createdAt(), at, Family.ACTIVE, null));
+                    f.createdAt(), at, Family.ACTIVE, null, e.clientBinding()));
             return decided(e, Verdicts.ROTATED, e.requestId(), f.createdAt(), List.of(), null);
         }
-        if (withinLeeway(f, e, rules, at)) {
-            return decided(e, Verdicts.REISSUED, f.currentRequestId(), f.createdAt(), List.of(), null);
+        if (leeway.excused()) {
+            return decided(e, Verdicts.REISSUED, f.currentRequestId(), f.createdAt(), List.of(), null, leeway.clientMatch(), null);
         }
-        return reuse(state, e, at);
+        return reuse(state, e, at, leeway);
     }
 
     private static Decided logout(UserTokens state, TokenUsage e, Family f, TokenRules rules, Instant at) {
@@ -84,10 +93,14 @@ final class TokenDecider {
             // family that already expired, changes nothing.
             return decided(e, Verdicts.LOGGED_OUT, null, f.createdAt(), List.of(), null);
         }
-        if (f == null || !f.active()) return reuse(state, e, at);
-        if (!e.tokenHash().equals(f.currentHash()) && !withinLeeway(f, e, rules, at)) return reuse(state, e, at);
+        if (f == null) return reuse(state, e, at, Verdicts.REUSE_UNKNOWN_FAMILY, null);
+        if (!f.active()) return reuse(state, e, at, Verdicts.REUSE_FAMILY_CLOSED, null);
+        boolean current = e.tokenHash().equals(f.currentHash());
+        Leeway leeway = current ? null : leeway(f, e, rules, at);
+        if (!current && !leeway.excused()) return reuse(state, e, at, leeway);
         List<String> revoked = all ? revokeAll(state, at) : revokeOne(state, f, at);
-        return decided(e, Verdicts.LOGGED_OUT, null, f.createdAt(), revoked, all ? "logout_all" : "logout");
+        return decided(e, Verdicts.LOGGED_OUT, null, f.createdAt(), revoked, all ? "logout_all" : "logout",
+                current ? null : leeway.clientMatch(), null);
     }
 
     private static Decided revokeFamily(UserTokens state, TokenUsage e, Family f, Instant at) {
@@ -95,15 +108,22 @@ final class TokenDecider {
         return decided(e, Verdicts.LOGGED_OUT, null, f.createdAt(), revokeOne(state, f, at), "session_revoked");
     }
 
+    /** A presentation that is neither the current token nor an excused parent. */
+    private static Decided reuse(UserTokens state, TokenUsage e, Instant at, Leeway leeway) {
+        return reuse(state, e, at, leeway == Leeway.OTHER_CLIENT ? Verdicts.REUSE_CLIENT_MISMATCH : Verdicts.REUSE_STALE_TOKEN,
+                leeway.clientMatch());
+    }
+
     /**
-     * A token that is not the current one nor the parent within the leeway was presented: someone
-     * holds a token they should not (RFC 9700 4.14.2). Revoke every family of the user.
+     * A token that is not the current one nor the parent within the leeway from the same client
+     * was presented: someone holds a token they should not (RFC 9700 4.14.2). Revoke every
+     * family of the user.
      */
-    private static Decided reuse(UserTokens state, TokenUsage e, Instant at) {
+    private static Decided reuse(UserTokens state, TokenUsage e, Instant at, String reason, Boolean clientMatch) {
         List<String> revoked = revokeAll(state, at);
         if (!revoked.contains(e.familyId())) revoked.add(e.familyId());
         Family f = state.families().get(e.familyId());
-        return decided(e, Verdicts.REUSED, null, f == null ? null : f.createdAt(), revoked, "reuse");
+        return decided(e, Verdicts.REUSED, null, f == null ? null : f.createdAt(), revoked, "reuse", clientMatch, reason);
     }
 
     private static List<String> revokeAll(UserTokens state, Instant at) {
@@ -122,6 +142,45 @@ final class TokenDecider {
         return List.of(f.familyId());
     }
 
+    /**
+     * Where a presented token other than the current one stands against the leeway rule. The
+     * leeway exists for one client that lost a response or raced itself (two tabs), so it excuses
+     * the parent only when it comes back from the client the successor was made for.
+     */
+    enum Leeway {
+        /** Not the immediate parent, or after the leeway, or the leeway is off. */
+        OUTSIDE,
+        /** The parent inside the leeway, from the client the successor was made for. */
+        SAME_CLIENT,
+        /**
+         * The parent inside the leeway, where one side has no binding to compare: the family was
+         * last rotated, or the event was written, by a release before bindings (a rolling
+         * upgrade). Excused, as before; once every edge writes bindings this no longer occurs.
+         */
+        UNBOUND,
+        /** The parent inside the leeway from another client: someone else holds the token. */
+        OTHER_CLIENT;
+
+        boolean excused() {
+            return this == SAME_CLIENT || this == UNBOUND;
+        }
+
+        /** The audit's {@code client_match}: only when two bindings were compared. */
+        Boolean clientMatch() {
+            return switch (this) {
+                case SAME_CLIENT -> Boolean.TRUE;
+                case OTHER_CLIENT -> Boolean.FALSE;
+                default -> null;
+            };
+        }
+    }
+
+    static Leeway leeway(Family f, TokenUsage e, TokenRules rules, Instant at) {
+        if (!withinLeeway(f, e, rules, at)) return Leeway.OUTSIDE;
+        if (f.currentBinding() == null || e.clientBinding() == null) return Leeway.UNBOUND;
+        return f.currentBinding().equals(e.clientBinding()) ? Leeway.SAME_CLIENT : Leeway.OTHER_CLIENT;
+    }
+
     /** Only the immediate parent, only for {@code reuseLeeway} after the rotation; zero = never. */
     static boolean withinLeeway(Family f, TokenUsage e, TokenRules rules, Instant at) {
         if (rules.reuseLeeway().isZero() || f.parentHash() == null) return false;
@@ -134,9 +193,14 @@ final class TokenDecider {
     }
 
     private static Decided decided(TokenUsage e, String verdict, String successorRequestId, Instant familyCreatedAt,
-                                   List<String> revoked, String reason) {
+                                   List<String> revoked, String revocationReason) {
+        return decided(e, verdict, successorRequestId, familyCreatedAt, revoked, revocationReason, null, null);
+    }
+
+    private static Decided decided(TokenUsage e, String verdict, String successorRequestId, Instant familyCreatedAt,
+                                   List<String> revoked, String revocationReason, Boolean clientMatch, String reuseReason) {
         return new Decided(e.requestId(), verdict, e.familyId(), successorRequestId, familyCreatedAt,
-                new ArrayList<>(revoked), reason, e.occurredAt());
+                new ArrayList<>(revoked), revocationReason, e.occurredAt(), clientMatch, reuseReason);
     }
 
     private static Outcome emit(UserTokens state, TokenUsage e, Decided d, Instant now) {
@@ -145,7 +209,8 @@ final class TokenDecider {
         Revocation revocation = d.revokedFamilyIds().isEmpty() ? null
                 : new Revocation(e.userId(), List.copyOf(d.revokedFamilyIds()), d.revocationReason(), e.requestId(), d.decidedAt());
         TokenAudit audit = new TokenAudit(e.requestId(), e.userId(), e.familyId(), e.tokenHash(), e.type(), d.verdict(),
-                d.revokedFamilyIds().isEmpty() ? null : List.copyOf(d.revokedFamilyIds()), e.ip(), e.userAgent(), e.occurredAt(), now);
+                d.revokedFamilyIds().isEmpty() ? null : List.copyOf(d.revokedFamilyIds()), e.ip(), e.userAgent(), e.occurredAt(), now,
+                d.clientMatch(), d.reuseReason());
         return new Outcome(state, d, verdict, revocation, audit);
     }
 }

@@ -30,6 +30,10 @@ public record UserTokens(Map<String, Family> families) {
      * @param parentHash the hash of the token the current one replaced (null right after login)
      * @param rotatedAt when the current token was made
      * @param status {@code active}, {@code revoked} (reuse, logout, session revoked) or {@code expired}
+     * @param currentBinding the client binding (a keyed hash of address prefix and User-Agent,
+     *     never the values) of the request that made {@code currentHash}: a parent presented
+     *     again inside the leeway gets the same successor only from that client; null for
+     *     families last rotated before bindings existed
      */
     public record Family(
             String familyId,
@@ -39,7 +43,8 @@ public record UserTokens(Map<String, Family> families) {
             Instant createdAt,
             Instant rotatedAt,
             String status,
-            Instant closedAt) {
+            Instant closedAt,
+            String currentBinding) {
 
         public static final String ACTIVE = "active";
         public static final String REVOKED = "revoked";
@@ -50,7 +55,7 @@ public record UserTokens(Map<String, Family> families) {
         }
 
         Family close(String newStatus, Instant at) {
-            return new Family(familyId, currentHash, currentRequestId, parentHash, createdAt, rotatedAt, newStatus, at);
+            return new Family(familyId, currentHash, currentRequestId, parentHash, createdAt, rotatedAt, newStatus, at, currentBinding);
         }
     }
 
@@ -58,7 +63,12 @@ public record UserTokens(Map<String, Family> families) {
      * The verdict given to one request. Remembered by request id so that a request processed
      * twice (replayed after a crash under at-least-once) gets its first verdict again instead of
      * being judged against the state it already changed.
+     *
+     * @param clientMatch whether a parent presented inside the leeway came from the client its
+     *     successor was made for; null when the leeway rule was not what decided
+     * @param reuseReason for {@code reused}, why (the audit record's {@code reuse_reason})
      */
     public record Decided(String requestId, String verdict, String familyId, String successorRequestId,
-            Instant familyCreatedAt, List<String> revokedFamilyIds, String revocationReason, Instant decidedAt) {}
+            Instant familyCreatedAt, List<String> revokedFamilyIds, String revocationReason, Instant decidedAt,
+            Boolean clientMatch, String reuseReason) {}
 }

@@ -37,6 +37,8 @@ class RefreshTokenTopologyTest {
     final String user = UUID.randomUUID().toString();
     final String family = UUID.randomUUID().toString();
     int requests;
+    /** The client the next events come from (its binding is a hash of this name); null: no binding. */
+    String client = "laptop";
 
     void start(TokenRules rules) {
         Properties props = new Properties();
@@ -73,7 +75,8 @@ class RefreshTokenTopologyTest {
 
     TokenVerdict send(String requestId, String type, String familyId, String presented, String successor, Instant at) {
         usage.pipeInput(user, new TokenUsage(requestId, type, user, familyId, presented == null ? null : hash(presented),
-                successor == null ? null : hash(successor), 3, "203.0.113.7", "test-agent", at), at);
+                successor == null ? null : hash(successor), 3, "203.0.113.7", "test-agent", at,
+                client == null ? null : hash("binding-" + client)), at);
         TokenVerdict v = verdicts.readValue();
         assertThat(v.requestId()).isEqualTo(requestId);
         return v;
@@ -109,6 +112,89 @@ class RefreshTokenTopologyTest {
         assertThat(concurrentTab.successorRequestId()).isEqualTo(rotated.requestId());
         // the successor stays t1: the re-issue did not install its own proposal
         assertThat(refresh("t1", "t2", T0.plusSeconds(61)).verdict()).isEqualTo("rotated");
+    }
+
+    @Test
+    void theParentWithinTheLeewayFromTheSameClientIsAuditedAsAMatch() {
+        login(T0);
+        refresh("t0", "t1", T0.plusSeconds(60));
+        assertThat(refresh("t0", "t1-retry", T0.plusSeconds(61)).verdict()).isEqualTo("reissued");
+        TokenAudit reissue = audit.readValuesToList().get(2);
+        assertThat(reissue.verdict()).isEqualTo("reissued");
+        assertThat(reissue.clientMatch()).isTrue();
+        assertThat(reissue.reuseReason()).isNull();
+    }
+
+    @Test
+    void theParentWithinTheLeewayFromAnotherClientIsAReuseAuditedAsAMismatch() {
+        login(T0);
+        String otherFamily = UUID.randomUUID().toString();
+        send(TokenUsage.ISSUE, otherFamily, "phone0", null, T0);
+        refresh("t0", "t1", T0.plusSeconds(60));
+        audit.readValuesToList();
+
+        client = "thief";
+        TokenVerdict thief = refresh("t0", "stolen", T0.plusSeconds(60).plusMillis(300));
+        assertThat(thief.verdict()).isEqualTo("reused");
+        assertThat(revocations.readValue().familyIds()).containsExactlyInAnyOrder(family, otherFamily);
+        TokenAudit record = audit.readValue();
+        assertThat(record.verdict()).isEqualTo("reused");
+        assertThat(record.clientMatch()).isFalse();
+        assertThat(record.reuseReason()).isEqualTo("client_mismatch");
+        // the legitimate client's successor died with the family
+        client = "laptop";
+        assertThat(refresh("t1", "t2", T0.plusSeconds(61)).verdict()).isEqualTo("reused");
+    }
+
+    @Test
+    void theBindingComparedIsTheOneOfTheRequestThatMadeTheCurrentToken() {
+        client = "old-laptop";
+        login(T0);
+        client = "laptop";
+        refresh("t0", "t1", T0.plusSeconds(60));
+        // the login's client is not the one the successor went to
+        client = "old-laptop";
+        assertThat(refresh("t0", "x", T0.plusSeconds(61)).verdict()).isEqualTo("reused");
+    }
+
+    @Test
+    void aFamilyRotatedBeforeBindingsExistedKeepsThePlainLeeway() {
+        client = null;
+        login(T0);
+        refresh("t0", "t1", T0.plusSeconds(60));
+        client = "laptop";
+        assertThat(refresh("t0", "x", T0.plusSeconds(61)).verdict()).isEqualTo("reissued");
+        TokenAudit reissue = audit.readValuesToList().get(2);
+        assertThat(reissue.clientMatch()).as("nothing was compared").isNull();
+        // the next rotation records this client, and from then on the binding counts
+        refresh("t1", "t2", T0.plusSeconds(62));
+        client = "thief";
+        assertThat(refresh("t1", "x", T0.plusSeconds(63)).verdict()).isEqualTo("reused");
+    }
+
+    @Test
+    void logoutWithTheParentFromAnotherClientIsAReuse() {
+        login(T0);
+        refresh("t0", "t1", T0.plusSeconds(1));
+        client = "thief";
+        assertThat(send(TokenUsage.LOGOUT, family, "t0", null, T0.plusSeconds(2)).verdict()).isEqualTo("reused");
+        assertThat(audit.readValuesToList()).last().satisfies(a -> assertThat(a.reuseReason()).isEqualTo("client_mismatch"));
+    }
+
+    @Test
+    void everyReuseSaysWhy() {
+        login(T0);
+        refresh("t0", "t1", T0.plusSeconds(60));
+        refresh("t1", "t2", T0.plusSeconds(61));
+        refresh("t0", "x", T0.plusSeconds(62));
+        send(TokenUsage.REFRESH, UUID.randomUUID().toString(), "forged", "x", T0.plusSeconds(63));
+        refresh("t2", "t3", T0.plusSeconds(64));
+        assertThat(audit.readValuesToList()).filteredOn(a -> a.verdict().equals("reused"))
+                .extracting(TokenAudit::reuseReason, TokenAudit::clientMatch)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("stale_token", null),
+                        org.assertj.core.groups.Tuple.tuple("unknown_family", null),
+                        org.assertj.core.groups.Tuple.tuple("family_closed", null));
     }
 
     @Test

@@ -18,6 +18,10 @@ import java.time.Instant;
  *     request (HMAC of request id and presented hash), installed if the verdict is a rotation
  * @param replyPartition the partition of the verdicts topic the asking instance reads; null when
  *     nobody waits
+ * @param clientBinding keyed hash (base64url HMAC-SHA256) of the client's address prefix and
+ *     User-Agent, made by the edge: the processor compares it when a token's parent is presented
+ *     again inside the reuse leeway, without ever holding the raw values in its state; null when
+ *     no token was presented ({@code revoke_family}) and in events of releases before it existed
  */
 public record TokenUsage(
         String requestId,
@@ -29,7 +33,8 @@ public record TokenUsage(
         Integer replyPartition,
         String ip,
         String userAgent,
-        Instant occurredAt) {
+        Instant occurredAt,
+        String clientBinding) {
 
     public static final String ISSUE = "issue";
     public static final String REFRESH = "refresh";
