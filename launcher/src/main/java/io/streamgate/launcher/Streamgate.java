@@ -133,7 +133,7 @@ public final class Streamgate implements AutoCloseable {
         http = HttpEdge.create(httpConfig, managementConfig, metrics, health, components);
         closeables.push(http::stop);
         if (managementConfig != null) {
-            management = HttpEdge.management(managementConfig, metrics, health);
+            management = HttpEdge.management(httpConfig, managementConfig, metrics, health);
             closeables.push(management::stop);
         }
         // Closed after the components, so readiness follows them down while they stop, and

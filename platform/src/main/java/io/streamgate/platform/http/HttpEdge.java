@@ -211,9 +211,9 @@ public final class HttpEdge {
      * The management listener: the operations endpoints alone, plain HTTP on their own host
      * and port, with a small thread pool of their own so a flood of the public listener does
      * not starve probes and scrapes. Same edge behaviour (security headers, request ids,
-     * problem bodies, access log and request timers) as the public listener.
+     * problem bodies, access log, request timers and idle timeout) as the public listener.
      */
-    public static Javalin management(ManagementConfig management, PrometheusMeterRegistry metrics, Health health) {
+    public static Javalin management(HttpConfig http, ManagementConfig management, PrometheusMeterRegistry metrics, Health health) {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -226,7 +226,10 @@ public final class HttpEdge {
             QueuedThreadPool threads = new QueuedThreadPool(MANAGEMENT_THREADS, 2);
             threads.setName("management");
             config.jetty.threadPool = threads;
-            config.jetty.modifyServer(server -> server.setErrorHandler(new EdgeErrorHandler()));
+            config.jetty.modifyServer(server -> {
+                server.setErrorHandler(new EdgeErrorHandler());
+                idleTimeout(server, http.idleTimeout());
+            });
             config.jetty.modifyHttpConfiguration(hc -> {
                 hc.setSendServerVersion(false);
                 hc.setSendXPoweredBy(false);

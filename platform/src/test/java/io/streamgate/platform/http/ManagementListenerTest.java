@@ -145,7 +145,7 @@ class ManagementListenerTest {
             HttpConfig http = new HttpConfig("127.0.0.1", 0, List.of(), 1024, 6, 1 << 20, keystore, password);
             ManagementConfig config = new ManagementConfig("127.0.0.1", 0);
             edge = HttpEdge.create(http, config, metrics, health, List.of(ROUTES)).start();
-            management = HttpEdge.management(config, metrics, health).start();
+            management = HttpEdge.management(http, config, metrics, health).start();
         }
 
         @Override
