@@ -17,6 +17,7 @@ import io.streamgate.platform.db.DatabaseConfig;
 import io.streamgate.platform.health.Health;
 import io.streamgate.platform.http.HttpConfig;
 import io.streamgate.platform.http.HttpEdge;
+import io.streamgate.platform.http.ManagementConfig;
 import io.streamgate.platform.http.SelfSignedKeystore;
 import io.streamgate.platform.kafka.EmbeddedKafka;
 import io.streamgate.platform.kafka.KafkaHealth;
@@ -54,6 +55,8 @@ public final class Streamgate implements AutoCloseable {
     private final LaunchOptions options;
     private Platform platform;
     private Javalin http;
+    private Javalin management;
+    private ManagementConfig managementConfig;
     private EmbeddedKafka broker;
     private List<String> topicNames = List.of();
 
@@ -85,6 +88,7 @@ public final class Streamgate implements AutoCloseable {
 
         Secrets secrets = dev ? Secrets.dev(env, dataDir.resolve("secrets.properties")) : Secrets.fromEnv(env);
         HttpConfig httpConfig = HttpConfig.from(env);
+        managementConfig = ManagementConfig.from(env, httpConfig);
         DatabaseConfig dbConfig = DatabaseConfig.from(env, secrets);
         JwtConfig jwtConfig = JwtConfig.from(env, secrets);
         int kafkaPort = env.integer("KAFKA_PORT", 9092, 0, 65535);
@@ -112,7 +116,7 @@ public final class Streamgate implements AutoCloseable {
 
         Database db = Database.start(dbConfig, metrics);
         closeables.push(db);
-        Health health = new Health();
+        Health health = new Health().bindMetrics(metrics);
         KafkaHealth kafkaHealth = new KafkaHealth(kafka).bindMetrics(metrics);
         closeables.push(kafkaHealth);
         health.register("kafka", kafkaHealth::reachable);
@@ -126,12 +130,22 @@ public final class Streamgate implements AutoCloseable {
         if (role.api()) components.addAll(ApiRole.components(platform));
         env.validate();
 
-        http = HttpEdge.create(httpConfig, metrics, health, components);
+        http = HttpEdge.create(httpConfig, managementConfig, metrics, health, components);
         closeables.push(http::stop);
+        if (managementConfig != null) {
+            management = HttpEdge.management(httpConfig, managementConfig, metrics, health);
+            closeables.push(management::stop);
+        }
+        // Closed after the components, so readiness follows them down while they stop, and
+        // before the clients its checks use; started once every component has registered
+        // its checks (some do in start()).
+        closeables.push(health);
         for (Component component : components) {
             component.start();
             closeables.push(component);
         }
+        health.start();
+        if (management != null) management.start();
         http.start();
         awaitReady(health);
         log.info("streamgate {} ready in {} ms", role.name().toLowerCase(), (System.nanoTime() - t0) / 1_000_000);
@@ -141,18 +155,25 @@ public final class Streamgate implements AutoCloseable {
      * Streams applications and feeds become ready a few seconds after start (group join, state
      * restore, catching up); "ready" in the banner means /health/ready answers 200. Bounded: if
      * a check stays down the process still serves, and /health/ready names it.
+     *
+     * <p>Forces fresh evaluations rather than reading the snapshot: start-up is not held back
+     * by up to a snapshot period once the last check passes, and each forced result is
+     * published, so /health/ready already says ready when the banner does. Only this thread
+     * forces them, and they share any check invocation still running with the background one.
      */
     private static void awaitReady(Health health) {
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
-        while (!health.ready() && System.nanoTime() < deadline) {
+        Health.Snapshot snapshot = health.refresh();
+        while (!snapshot.ready() && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
+            snapshot = health.refresh();
         }
-        if (!health.ready()) log.warn("not ready after 60 s: {}", health.evaluate());
+        if (!snapshot.ready()) log.warn("not ready after 60 s, down: {}", snapshot.down());
     }
 
     public Platform platform() {
@@ -169,6 +190,20 @@ public final class Streamgate implements AutoCloseable {
         return http.port();
     }
 
+    /** The management listener's port, or -1 when MANAGEMENT_PORT is not set. */
+    public int managementPort() {
+        return management == null ? -1 : management.port();
+    }
+
+    /** Where /health/ready and /metrics answer: the management listener when set, the edge otherwise. */
+    public String operationsUrl() {
+        if (management == null) return baseUrl();
+        String host = managementConfig.host();
+        if (host.equals("0.0.0.0") || host.equals("::")) host = "localhost";
+        else if (host.contains(":")) host = "[" + host + "]";
+        return "http://" + host + ":" + managementPort();
+    }
+
     public String baseUrl() {
         return (platform.http().tlsKeystore() == null ? "http" : "https") + "://localhost:" + port();
     }
@@ -180,6 +215,7 @@ public final class Streamgate implements AutoCloseable {
     /** A short banner for the terminal: where everything is. */
     public String banner() {
         String url = baseUrl();
+        String operations = operationsUrl();
         return """
 
                   Streamgate %s is ready
@@ -188,7 +224,7 @@ public final class Streamgate implements AutoCloseable {
                     Postgres   %s
                     Topics     %s
                     Data       %s
-                """.formatted(options.role().name().toLowerCase(), url, url, url,
+                """.formatted(options.role().name().toLowerCase(), url, operations, operations,
                 platform.kafka().bootstrapServers(), broker != null ? " (embedded)" : "",
                 platform.db().config().owner().display(), String.join(", ", topicNames), platform.dataDir());
     }

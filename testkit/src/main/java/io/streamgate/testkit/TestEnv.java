@@ -109,7 +109,11 @@ public final class TestEnv implements AutoCloseable {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Database db = Database.start(dbConfig, metrics);
         closeables.push(db);
-        return new Platform(env, secrets, kafka(name), db, metrics, new Health(), http,
+        // Running as the launcher runs it, so health().ready() follows the checks as they change.
+        Health health = new Health().bindMetrics(metrics);
+        health.start();
+        closeables.push(health);
+        return new Platform(env, secrets, kafka(name), db, metrics, health, http,
                 new Authenticator(new AccessTokens(jwtConfig, Clock.systemUTC())), Clock.systemUTC(), dataDir, true);
     }
 

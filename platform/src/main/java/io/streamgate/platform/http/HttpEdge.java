@@ -13,11 +13,14 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamgate.platform.Component;
 import io.streamgate.platform.health.Health;
+import io.streamgate.platform.metrics.MetricsScrape;
 import io.streamgate.schemas.Json;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.jetty.http.QuotedQualityCSV;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
@@ -25,6 +28,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -38,10 +42,23 @@ public final class HttpEdge {
     private static final Logger log = LoggerFactory.getLogger(HttpEdge.class);
     private static final Logger accessLog = LoggerFactory.getLogger("http.access");
     private static final String TIMER_ATTRIBUTE = "streamgate.timer";
+    /** Enough for Jetty's acceptor and selector plus a handful of concurrent probes and scrapes. */
+    private static final int MANAGEMENT_THREADS = 12;
 
     private HttpEdge() {}
 
+    /** The edge with every operations endpoint on the public listener. */
     public static Javalin create(HttpConfig http, PrometheusMeterRegistry metrics, Health health, List<? extends Component> components) {
+        return create(http, null, metrics, health, components);
+    }
+
+    /**
+     * The edge; with a {@code management} listener (served by {@link #management}) the public
+     * one keeps only {@code /health/live}, and {@code /health/ready} and {@code /metrics} are
+     * 404 here.
+     */
+    public static Javalin create(HttpConfig http, ManagementConfig management, PrometheusMeterRegistry metrics, Health health,
+            List<? extends Component> components) {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -67,7 +84,8 @@ public final class HttpEdge {
             cors(config, http);
             edgeHandlers(config, metrics);
             errors(config);
-            operations(config, metrics, health);
+            // With a management listener, readiness and metrics are only there.
+            operations(config, metrics, health, management == null);
             for (Component component : components) component.http(config);
         });
     }
@@ -189,19 +207,75 @@ public final class HttpEdge {
         });
     }
 
-    private static void operations(JavalinConfig config, PrometheusMeterRegistry metrics, Health health) {
-        config.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "up")));
-        config.routes.get("/health/ready", ctx -> {
-            Map<String, Boolean> checks = health.evaluate();
-            boolean ready = checks.values().stream().allMatch(Boolean::booleanValue);
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("status", ready ? "ready" : "not_ready");
-            Map<String, String> named = new LinkedHashMap<>();
-            checks.forEach((name, ok) -> named.put(name, ok ? "up" : "down"));
-            body.put("checks", named);
-            ctx.status(ready ? 200 : 503).json(body);
+    /**
+     * The management listener: the operations endpoints alone, plain HTTP on their own host
+     * and port, with a small thread pool of their own so a flood of the public listener does
+     * not starve probes and scrapes. Same edge behaviour (security headers, request ids,
+     * problem bodies, access log, request timers and idle timeout) as the public listener.
+     */
+    public static Javalin management(HttpConfig http, ManagementConfig management, PrometheusMeterRegistry metrics, Health health) {
+        return Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.jsonMapper(new JavalinJackson(Json.mapper(), false));
+            config.http.prefer405over404 = true;
+            // /metrics sends its bytes gzipped already; the rest is a few hundred bytes.
+            config.http.compressionStrategy = CompressionStrategy.NONE;
+            config.jetty.host = management.host();
+            config.jetty.port = management.port();
+            QueuedThreadPool threads = new QueuedThreadPool(MANAGEMENT_THREADS, 2);
+            threads.setName("management");
+            config.jetty.threadPool = threads;
+            config.jetty.modifyServer(server -> {
+                server.setErrorHandler(new EdgeErrorHandler());
+                idleTimeout(server, http.idleTimeout());
+            });
+            config.jetty.modifyHttpConfiguration(hc -> {
+                hc.setSendServerVersion(false);
+                hc.setSendXPoweredBy(false);
+            });
+            edgeHandlers(config, metrics);
+            errors(config);
+            operations(config, metrics, health, true);
         });
-        config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+    }
+
+    /** Liveness; readiness (from the health snapshot) and metrics too when {@code readinessAndMetrics}. */
+    private static void operations(JavalinConfig config, PrometheusMeterRegistry metrics, Health health, boolean readinessAndMetrics) {
+        config.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "up")));
+        if (!readinessAndMetrics) return;
+        config.routes.get("/health/ready", ctx -> readiness(ctx, health.snapshot()));
+        MetricsScrape scrape = new MetricsScrape(metrics);
+        config.routes.get("/metrics", ctx -> {
+            MetricsScrape.Rendered rendered = scrape.latest();
+            ctx.contentType(MetricsScrape.CONTENT_TYPE);
+            if (acceptsGzip(ctx.header("Accept-Encoding"))) {
+                // Set before the body so the edge's compression leaves the bytes alone.
+                ctx.header("Content-Encoding", "gzip");
+                ctx.result(rendered.gzip());
+            } else {
+                ctx.result(rendered.text());
+            }
+        });
+    }
+
+    /** The body of /health/ready: {@code checked_at} says how old the answer is (absent before the first evaluation). */
+    record Readiness(String status, Map<String, String> checks, Instant checkedAt) {}
+
+    private static void readiness(Context ctx, Health.Snapshot snapshot) {
+        Map<String, String> named = new LinkedHashMap<>();
+        snapshot.checks().forEach((name, ok) -> named.put(name, ok ? "up" : "down"));
+        boolean ready = snapshot.ready();
+        if (!ready) ctx.header("Retry-After", Long.toString(Math.max(1, Health.PERIOD.toSeconds())));
+        ctx.status(ready ? 200 : 503).json(new Readiness(ready ? "ready" : "not_ready", named, snapshot.takenAt()));
+    }
+
+    static boolean acceptsGzip(String acceptEncoding) {
+        if (acceptEncoding == null || acceptEncoding.isBlank()) return false;
+        QuotedQualityCSV accepted = new QuotedQualityCSV();
+        accepted.addValue(acceptEncoding);
+        // Values with q=0 are left out of getValues(): "gzip;q=0" is a refusal.
+        return accepted.getValues().stream().anyMatch(v -> v.equalsIgnoreCase("gzip"));
     }
 
     /** Writes a problem+json body; used by the edge and by handlers that answer directly. */

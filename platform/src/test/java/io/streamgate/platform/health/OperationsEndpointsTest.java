@@ -10,14 +10,18 @@ import io.streamgate.platform.http.HttpConfig;
 import io.streamgate.platform.http.HttpEdge;
 import io.streamgate.platform.metrics.Metrics;
 import io.streamgate.schemas.Json;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.awaitility.Awaitility;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,9 +38,10 @@ class OperationsEndpointsTest {
     @BeforeAll
     static void start() {
         metrics = Metrics.registry("test", "t1");
-        health = new Health();
+        health = new Health().bindMetrics(metrics);
         health.register("kafka", kafkaUp::get);
         health.register("streams:streamgate-test", streamsRunning::get);
+        health.start();
         Component routes = new Component() {
             @Override
             public void http(io.javalin.config.JavalinConfig config) {
@@ -49,6 +54,7 @@ class OperationsEndpointsTest {
     @AfterAll
     static void stop() {
         app.stop();
+        health.close();
         metrics.close();
     }
 
@@ -68,24 +74,27 @@ class OperationsEndpointsTest {
     void readinessNamesEachCheckAndGoes503WhenOneFails() throws Exception {
         kafkaUp.set(true);
         streamsRunning.set(true);
-        HttpResponse<String> ready = get("/health/ready");
-        assertThat(ready.statusCode()).isEqualTo(200);
+        HttpResponse<String> ready = awaitReadiness(200);
         JsonNode body = Json.mapper().readTree(ready.body());
         assertThat(body.get("status").asText()).isEqualTo("ready");
         assertThat(body.get("checks").get("kafka").asText()).isEqualTo("up");
+        assertThat(ready.headers().firstValue("Retry-After")).isEmpty();
 
+        Instant turnedDown = Instant.now();
         streamsRunning.set(false);
         try {
-            HttpResponse<String> notReady = get("/health/ready");
-            assertThat(notReady.statusCode()).isEqualTo(503);
+            HttpResponse<String> notReady = awaitReadiness(503);
             JsonNode down = Json.mapper().readTree(notReady.body());
             assertThat(down.get("status").asText()).isEqualTo("not_ready");
             assertThat(down.get("checks").get("streams:streamgate-test").asText()).isEqualTo("down");
             assertThat(down.get("checks").get("kafka").asText()).isEqualTo("up");
+            assertThat(Instant.parse(down.get("checked_at").asText())).as("taken after the check turned down").isAfterOrEqualTo(turnedDown);
+            assertThat(notReady.headers().firstValue("Retry-After")).hasValue("1");
             assertThat(notReady.headers().firstValue("Content-Security-Policy")).isPresent();
         } finally {
             streamsRunning.set(true);
         }
+        awaitReadiness(200);
     }
 
     @Test
@@ -94,13 +103,39 @@ class OperationsEndpointsTest {
             throw new IllegalStateException("connection refused");
         });
         try {
-            HttpResponse<String> response = get("/health/ready");
-            assertThat(response.statusCode()).isEqualTo(503);
+            HttpResponse<String> response = awaitReadiness(503);
             assertThat(Json.mapper().readTree(response.body()).get("checks").get("flaky").asText()).isEqualTo("down");
             assertThat(response.body()).doesNotContain("connection refused");
         } finally {
             health.register("flaky", () -> true);
         }
+        awaitReadiness(200);
+    }
+
+    @Test
+    void eachCheckIsAGaugeAndMetricsAreGzippedWhenAccepted() throws Exception {
+        kafkaUp.set(false);
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(get("/metrics").body())
+                    .containsPattern("health_check\\{check=\"kafka\"[^}]*} 0\\.0")
+                    .containsPattern("health_check\\{check=\"streams:streamgate-test\"[^}]*} 1\\.0")
+                    .containsPattern("health_ready\\{[^}]*} 0\\.0")
+                    .contains("health_snapshot_age_seconds"));
+        } finally {
+            kafkaUp.set(true);
+        }
+
+        HttpResponse<byte[]> gzipped = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/metrics"))
+                .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(gzipped.statusCode()).isEqualTo(200);
+        assertThat(gzipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        try (var in = new GZIPInputStream(new ByteArrayInputStream(gzipped.body()))) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains("# TYPE health_check gauge");
+        }
+        HttpResponse<String> refused = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/metrics"))
+                .header("Accept-Encoding", "gzip;q=0, identity").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(refused.body()).contains("# TYPE health_check gauge");
     }
 
     @Test
@@ -121,6 +156,11 @@ class OperationsEndpointsTest {
         assertThat(text).doesNotContain("/v1/things/abc").doesNotContain("/no/such/path");
         assertThat(text).contains("jvm_memory_used_bytes").contains("jvm_threads_live_threads").contains("process_uptime_seconds");
         assertThat(text).contains("role=\"test\"").contains("instance=\"t1\"");
+    }
+
+    /** Polls /health/ready until it answers {@code status}: the snapshot follows the checks within a period or two. */
+    static HttpResponse<String> awaitReadiness(int status) {
+        return Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> get("/health/ready"), r -> r.statusCode() == status);
     }
 
     static HttpResponse<String> get(String path) throws Exception {

@@ -101,7 +101,7 @@ final class WebhookProcessorsProcess implements AutoCloseable {
         List<Component> components = WebhookProcessors.components(platform, config);
         components.forEach(Component::start);
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (!health.ready()) {
+        while (!health.refresh().ready()) {
             if (System.nanoTime() > deadline) throw new IllegalStateException("not ready: " + health.evaluate());
             Thread.sleep(50);
         }
