@@ -67,6 +67,34 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void outsideDevWeakSecretsAreRefusedWithEveryOtherProblemNamingNoValue() {
+        Map<String, String> env = new HashMap<>(ComposeSecrets.generate());
+        env.put("REFRESH_TOKEN_SECRET", "short-refresh-value");
+        env.put("OPERATOR_TOKEN", "short-operator-value");
+        env.put("DATABASE_WORKER_PASSWORD", "hunter2");
+        env.put("HTTP_COMPRESSION_LEVEL", "12");
+
+        ConfigException e = configErrors("all", env);
+
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("REFRESH_TOKEN_SECRET is too short: 19 bytes, at least 32"));
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("OPERATOR_TOKEN is too short: 20 bytes"));
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("DATABASE_WORKER_PASSWORD is too short: 7 bytes"));
+        assertThat(e.problems()).contains("HTTP_COMPRESSION_LEVEL must be between 1 and 9, got 12");
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("KAFKA_BOOTSTRAP_SERVERS is required outside dev"));
+        assertThat(e.getMessage()).doesNotContain("short-refresh-value").doesNotContain("short-operator-value").doesNotContain("hunter2");
+    }
+
+    @Test
+    void aMalformedDatabaseUrlNeverEchoesItsPassword() {
+        for (String url : new String[] {"postgres://app:Sup3rS3cretPw%zz@db/app", "postgres://app:Sup3rS3cretPw@db host/app",
+                "postgres://app:Sup3rS3cretPw@db:five/app", "jdbc:postgresql://db/app?user=app&password=Sup3rS3cretPw%"}) {
+            ConfigException e = configErrors("all", Map.of("DATABASE_URL", url));
+            assertThat(e.problems()).as(url).anySatisfy(p -> assertThat(p).startsWith("DATABASE_URL "));
+            assertThat(e.getMessage()).as(url).doesNotContain("Sup3rS3cretPw");
+        }
+    }
+
+    @Test
     void corsOriginsMustBeExact() {
         ConfigException e = configErrors("all", Map.of("CORS_ALLOWED_ORIGINS", "https://ok.example.com,null,app.example.com,https://x.example.com/path"));
         assertThat(e.problems()).filteredOn(p -> p.startsWith("CORS_ALLOWED_ORIGINS")).hasSize(3);

@@ -47,6 +47,10 @@ class DevBootTest {
 
         try (Streamgate first = Streamgate.start(options, env)) {
             assertThat(get(first, "/health/ready").statusCode()).isEqualTo(200);
+            if (DockerComposeTest.onPath("curl")) {
+                DockerComposeTest.parse();
+                assertThat(DockerComposeTest.runHealthcheck(first.port())).as("docker-compose.yml's healthcheck against the real app").isZero();
+            }
             assertThat(first.banner()).contains("webhooks.received").contains(first.baseUrl());
             try (var producer = new KafkaProducer<byte[], byte[]>(first.platform().kafka().producer("test"))) {
                 producer.send(new ProducerRecord<>(WebhookTopics.RECEIVED.name(), bytes(key), bytes("{}"))).get();

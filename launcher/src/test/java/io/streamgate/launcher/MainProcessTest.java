@@ -66,6 +66,16 @@ class MainProcessTest {
     }
 
     @Test
+    void noSecretReachesTheOutputOfAFailedStart() throws Exception {
+        Run run = run(Map.of("DATABASE_URL", "postgres://app:Sup3rS3cretPw%zz@db/app", "REFRESH_TOKEN_SECRET", "short-refresh-value",
+                "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9"), "all");
+        assertThat(run.exit()).isEqualTo(78);
+        assertThat(run.err()).contains("  - DATABASE_URL is not a URL: malformed escape pair")
+                .contains("  - REFRESH_TOKEN_SECRET is too short: 19 bytes, at least 32 are required outside dev");
+        assertThat(run.out() + run.err()).doesNotContain("Sup3rS3cretPw").doesNotContain("short-refresh-value");
+    }
+
+    @Test
     void usageErrorsExitWith2() throws Exception {
         Run run = run(Map.of(), "everything");
         assertThat(run.exit()).isEqualTo(2);

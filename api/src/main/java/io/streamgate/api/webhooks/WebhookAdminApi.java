@@ -35,9 +35,7 @@ public final class WebhookAdminApi implements Component {
 
     public WebhookAdminApi(Platform platform) {
         this.platform = platform;
-        String token = platform.secrets().generatesMissing()
-                ? platform.secrets().get(TOKEN_ENV)
-                : platform.env().optional(TOKEN_ENV).orElse(null);
+        String token = platform.secrets().optional(TOKEN_ENV).orElse(null);
         if (token == null) log.warn("{} is not set: GET /admin/webhooks/... answers 503 until it is", TOKEN_ENV);
         this.tokenDigest = token == null ? null : sha256(token);
     }

@@ -1,5 +1,6 @@
 package io.streamgate.ingest.webhooks;
 
+import io.streamgate.schemas.webhooks.WebhookRefusal;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -10,6 +11,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /** HMAC-SHA256 from the JDK and the checks both schemes share. */
 final class Signatures {
+    private static final long MIN_EPOCH_SECOND = Instant.parse("0000-01-01T00:00:00Z").getEpochSecond();
+    private static final long MAX_EPOCH_SECOND = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
+
     private Signatures() {}
 
     /**
@@ -48,31 +52,26 @@ final class Signatures {
     }
 
     /**
-     * The signing time, checked against the tolerance. A timestamp too far out for an Instant
-     * (a signed but absurd {@code t}) is refused like any other far one, not failed on.
+     * Both directions: a signature from the future is as suspicious as an old one (a skewed or
+     * compromised signer could otherwise mint requests that stay replayable for long).
+     *
+     * @return the signed timestamp as an instant
      */
-    static Instant signedAt(long seconds, Instant now, Duration tolerance) throws WebhookVerifier.Rejected {
-        Instant signed;
-        try {
-            signed = Instant.ofEpochSecond(seconds);
-        } catch (java.time.DateTimeException e) {
-            signed = seconds < 0 ? Instant.MIN : Instant.MAX;
+    static Instant requireWithinTolerance(long epochSecond, Instant now, Duration tolerance) throws WebhookVerifier.Rejected {
+        Instant signed = claimed(epochSecond);
+        boolean ahead = epochSecond > now.getEpochSecond();
+        if (signed == null || Duration.between(signed, now).abs().compareTo(tolerance) > 0) {
+            throw new WebhookVerifier.Rejected("timestamp_out_of_tolerance",
+                    ahead ? WebhookRefusal.TIMESTAMP_IN_FUTURE : WebhookRefusal.TIMESTAMP_TOO_OLD, signed,
+                    "the signature timestamp is " + (ahead ? "ahead of" : "behind") + " this server's clock by more than "
+                            + tolerance.toSeconds() + " s; sign each delivery when sending it");
         }
-        requireWithinTolerance(signed, now, tolerance);
         return signed;
     }
 
-    /**
-     * Both directions: a signature from the future is as suspicious as an old one (a skewed or
-     * compromised signer could otherwise mint requests that stay replayable for long).
-     */
-    private static void requireWithinTolerance(Instant signed, Instant now, Duration tolerance) throws WebhookVerifier.Rejected {
-        Duration skew = Duration.between(signed, now);
-        if (skew.abs().compareTo(tolerance) > 0) {
-            throw new WebhookVerifier.Rejected("timestamp_out_of_tolerance",
-                    "the signature timestamp is " + (skew.isNegative() ? "ahead of" : "behind") + " this server's clock by more than "
-                            + tolerance.toSeconds() + " s; sign each delivery when sending it");
-        }
+    /** A claimed Unix timestamp as an instant, or null outside the years 0000-9999 (no ISO-8601 form there). */
+    static Instant claimed(long epochSecond) {
+        return epochSecond < MIN_EPOCH_SECOND || epochSecond > MAX_EPOCH_SECOND ? null : Instant.ofEpochSecond(epochSecond);
     }
 
     static byte[] hexOrNull(String hex) {

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * the base64 part of a {@code whsec_...} secret. Several secrets may be configured (rotation).
  */
 public final class StandardWebhooksVerifier implements WebhookVerifier {
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,200}");
+    static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,200}");
 
     private final List<Signatures.HmacSha256> keys;
     private final Duration tolerance;
@@ -64,8 +64,10 @@ public final class StandardWebhooksVerifier implements WebhookVerifier {
             byte[] expected = key.of(prefix, body);
             for (byte[] candidate : candidates) match |= Signatures.equal(expected, candidate);
         }
-        if (!match) throw new Rejected("invalid_signature", "no v1 signature matches the payload for any configured secret");
-        Instant signed = Signatures.signedAt(timestamp, now, tolerance);
-        return new Verified(signed, id);
+        if (!match) {
+            throw new Rejected("invalid_signature", "invalid_signature", Signatures.claimed(timestamp),
+                    "no v1 signature matches the payload for any configured secret");
+        }
+        return new Verified(Signatures.requireWithinTolerance(timestamp, now, tolerance), id);
     }
 }

@@ -58,8 +58,10 @@ public final class StripeSignatureVerifier implements WebhookVerifier {
             byte[] expected = secret.of(prefix, body);
             for (byte[] candidate : candidates) match |= Signatures.equal(expected, candidate);
         }
-        if (!match) throw new Rejected("invalid_signature", "no v1 signature matches the payload for any configured secret");
-        Instant signed = Signatures.signedAt(timestamp, now, tolerance);
-        return new Verified(signed, null);
+        if (!match) {
+            throw new Rejected("invalid_signature", "invalid_signature", Signatures.claimed(timestamp),
+                    "no v1 signature matches the payload for any configured secret");
+        }
+        return new Verified(Signatures.requireWithinTolerance(timestamp, now, tolerance), null);
     }
 }

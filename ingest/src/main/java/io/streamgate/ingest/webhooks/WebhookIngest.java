@@ -11,6 +11,7 @@ import io.streamgate.platform.Component;
 import io.streamgate.platform.Platform;
 import io.streamgate.platform.RandomIds;
 import io.streamgate.platform.http.AsyncReplies;
+import io.streamgate.platform.http.ClientAddress;
 import io.streamgate.platform.http.ProblemException;
 import io.streamgate.platform.http.RequestBodies;
 import io.streamgate.platform.http.RequestIds;
@@ -48,7 +49,9 @@ import org.slf4j.LoggerFactory;
  * {@code webhooks.received.v2} keyed by its {@link OrderingKey} (the subscription it is about,
  * read in the same streaming pass as the shape check), and answer 200 only once the broker
  * acknowledged it (acks=all, idempotent producer). Anything refused is a problem+json 4xx,
- * writes nothing and is counted in {@code webhooks.rejected{reason}}; a broker that does not
+ * writes nothing to the webhook topics, is counted in {@code webhooks.rejected{reason}} and
+ * handed to {@link RefusalAudit} (recorded on {@code audit.webhook-refusals} at a bounded rate,
+ * off the request thread); a broker that does not
  * acknowledge within {@code WEBHOOK_PRODUCE_TIMEOUT} gets the provider a 503 with
  * Retry-After, and the provider's retry is deduplicated downstream.
  */
@@ -66,6 +69,7 @@ public final class WebhookIngest implements Component {
     private final Map<String, WebhookVerifier> sources = new LinkedHashMap<>();
     private final MeterRegistry metrics;
     private final Map<String, Counter> accepted = new ConcurrentHashMap<>();
+    private final RefusalAudit audit;
     private volatile KafkaProducer<byte[], byte[]> producer;
     private KafkaClientMetrics producerMetrics;
 
@@ -74,7 +78,12 @@ public final class WebhookIngest implements Component {
     }
 
     public WebhookIngest(Platform platform, WebhookIngestConfig config, Clock clock) {
+        this(platform, config, RefusalAudit.Settings.from(platform.env()), clock);
+    }
+
+    WebhookIngest(Platform platform, WebhookIngestConfig config, RefusalAudit.Settings auditSettings, Clock clock) {
         this.platform = platform;
+        this.audit = new RefusalAudit(platform.kafka(), auditSettings, platform.metrics());
         this.config = config;
         this.clock = clock;
         this.metrics = platform.metrics();
@@ -102,10 +111,12 @@ public final class WebhookIngest implements Component {
         producer = new KafkaProducer<>(props);
         producerMetrics = new KafkaClientMetrics(producer);
         producerMetrics.bindTo(metrics);
+        audit.start();
     }
 
     @Override
     public void close() {
+        audit.close();
         if (producer != null) producer.close(Duration.ofSeconds(10));
         if (producerMetrics != null) producerMetrics.close();
     }
@@ -116,33 +127,48 @@ public final class WebhookIngest implements Component {
                     "this endpoint has no signing secret configured (" + WebhookIngestConfig.STRIPE_SECRETS + ")", 60);
         }
         Instant now = clock.instant();
-        byte[] body = body(ctx);
-        WebhookVerifier.Verified verified = verify(stripe, ctx, body, now);
-        Payload payload = payload(body);
-        EventFields event = payload.fields();
-        if (event.id() == null || event.type() == null || !event.integerCreated() || !event.objectData()) {
-            throw reject(400, "malformed_event", "a Stripe event needs string id and type, integer created and an object data.object");
+        byte[] body = null;
+        try {
+            body = body(ctx);
+            WebhookVerifier.Verified verified = verify(stripe, ctx, body, now);
+            Payload payload = payload(body);
+            EventFields event = payload.fields();
+            if (event.id() == null || event.type() == null || !event.integerCreated() || !event.objectData()) {
+                throw new Refused(400, "malformed_event", "a Stripe event needs string id and type, integer created and an object data.object");
+            }
+            produce(ctx, event.orderingKey(), new ReceivedWebhook(event.id(), "stripe", event.type(), payload.text(),
+                    verified.signatureTimestamp(), now, RequestIds.of(ctx), RandomIds.uuidString()));
+        } catch (Refused r) {
+            throw refuse(ctx, r, "stripe", null, true, body, now);
         }
-        produce(ctx, event.orderingKey(), new ReceivedWebhook(event.id(), "stripe", event.type(), payload.text(),
-                verified.signatureTimestamp(), now, RequestIds.of(ctx), RandomIds.uuidString()));
     }
 
     private void standard(Context ctx) {
-        String source = ctx.pathParam("source");
-        WebhookVerifier verifier = SOURCE.matcher(source).matches() ? sources.get(source) : null;
-        if (verifier == null) throw reject(404, "unknown_source", "no webhook source named '" + source + "' is configured");
         Instant now = clock.instant();
-        byte[] body = body(ctx);
-        WebhookVerifier.Verified verified = verify(verifier, ctx, body, now);
-        Payload payload = payload(body);
-        String type = payload.fields().type();
-        if (type == null) throw reject(400, "malformed_event", "a Standard Webhooks payload needs a string type");
-        String eventId = source + ":" + verified.messageId();
-        produce(ctx, OrderingKey.of(source, eventId, type, null), new ReceivedWebhook(eventId, source, type, payload.text(),
-                verified.signatureTimestamp(), now, RequestIds.of(ctx), RandomIds.uuidString()));
+        String source = ctx.pathParam("source");
+        boolean wellFormed = SOURCE.matcher(source).matches();
+        // The id the request claims, as webhooks.received.v2 would name it; headers only, unverified.
+        String webhookId = ctx.header("webhook-id");
+        String claimedId = wellFormed && webhookId != null && StandardWebhooksVerifier.ID.matcher(webhookId).matches()
+                ? source + ":" + webhookId : null;
+        byte[] body = null;
+        try {
+            WebhookVerifier verifier = wellFormed ? sources.get(source) : null;
+            if (verifier == null) throw new Refused(404, "unknown_source", "no webhook source named '" + source + "' is configured");
+            body = body(ctx);
+            WebhookVerifier.Verified verified = verify(verifier, ctx, body, now);
+            Payload payload = payload(body);
+            String type = payload.fields().type();
+            if (type == null) throw new Refused(400, "malformed_event", "a Standard Webhooks payload needs a string type");
+            String eventId = source + ":" + verified.messageId();
+            produce(ctx, OrderingKey.of(source, eventId, type, null), new ReceivedWebhook(eventId, source, type, payload.text(),
+                    verified.signatureTimestamp(), now, RequestIds.of(ctx), RandomIds.uuidString()));
+        } catch (Refused r) {
+            throw refuse(ctx, r, wellFormed ? source : null, claimedId, false, body, now);
+        }
     }
 
-    private byte[] body(Context ctx) {
+    private byte[] body(Context ctx) throws Refused {
         if (ctx.contentLength() > config.maxBodyBytes()) throw tooLarge();
         byte[] body;
         try {
@@ -155,22 +181,22 @@ public final class WebhookIngest implements Component {
         return body;
     }
 
-    private ProblemException tooLarge() {
-        return reject(413, "payload_too_large", "a webhook body may be at most " + config.maxBodyBytes() + " bytes");
+    private Refused tooLarge() {
+        return new Refused(413, "payload_too_large", "a webhook body may be at most " + config.maxBodyBytes() + " bytes");
     }
 
-    private WebhookVerifier.Verified verify(WebhookVerifier verifier, Context ctx, byte[] body, Instant now) {
+    private WebhookVerifier.Verified verify(WebhookVerifier verifier, Context ctx, byte[] body, Instant now) throws Refused {
         try {
             return verifier.verify(ctx::header, body, now);
         } catch (WebhookVerifier.Rejected e) {
-            throw reject(400, e.reason(), e.getMessage());
+            throw new Refused(400, e.reason(), e.auditReason(), e.claimedTimestamp(), e.getMessage());
         }
     }
 
     /** The verified body as text (stored) and its checked top-level fields. */
     private record Payload(String text, EventFields fields) {}
 
-    private Payload payload(byte[] body) {
+    private Payload payload(byte[] body) throws Refused {
         try {
             // Strict UTF-8: the payload is stored as text and must stay byte-identical to what was
             // signed. Decoded once; the text is what goes to Kafka.
@@ -183,15 +209,15 @@ public final class WebhookIngest implements Component {
             requireStorable(fields);
             return new Payload(text, fields);
         } catch (CharacterCodingException e) {
-            throw reject(400, "malformed_event", "the body is not valid UTF-8");
+            throw new Refused(400, "malformed_event", "the body is not valid UTF-8");
         } catch (EventFields.NotAnObject e) {
-            throw reject(400, "malformed_event", e.getMessage());
+            throw new Refused(400, "malformed_event", e.getMessage());
         } catch (StreamConstraintsException e) {
             // Jackson's message names the limit; its hint on how to raise it is for us, not the sender.
             String limit = String.valueOf(e.getOriginalMessage()).replaceAll(", from `[^`]*`", "");
-            throw reject(400, "malformed_event", "the body exceeds a JSON parser limit: " + limit);
+            throw new Refused(400, "malformed_event", "the body exceeds a JSON parser limit: " + limit);
         } catch (IOException e) {
-            throw reject(400, "malformed_event", "the body is not valid JSON");
+            throw new Refused(400, "malformed_event", "the body is not valid JSON");
         }
     }
 
@@ -200,7 +226,7 @@ public final class WebhookIngest implements Component {
      * id): text Postgres cannot store there would stop the webhook sink on this event, so it is
      * refused here, before anything is written.
      */
-    private void requireStorable(EventFields fields) {
+    private void requireStorable(EventFields fields) throws Refused {
         requireStorable("id", fields.id());
         requireStorable("type", fields.type());
         if (fields.object() != null) {
@@ -210,9 +236,9 @@ public final class WebhookIngest implements Component {
         }
     }
 
-    private void requireStorable(String field, String value) {
+    private void requireStorable(String field, String value) throws Refused {
         String problem = value == null ? null : StorableText.problem(value);
-        if (problem != null) throw reject(400, "malformed_event", field + " " + problem).with("field", field);
+        if (problem != null) throw new Refused(400, "malformed_event", field + " " + problem).field(field);
     }
 
     private void produce(Context ctx, String key, ReceivedWebhook webhook) {
@@ -250,13 +276,48 @@ public final class WebhookIngest implements Component {
                 "the event could not be stored durably right now; retry later", RETRY_AFTER_SECONDS);
     }
 
-    private ProblemException reject(int status, String reason, String detail) {
-        Counter.builder("webhooks.rejected").tag("reason", reason).register(metrics).increment();
-        String title = switch (status) {
+    /**
+     * A delivery refused before anything was written: the problem it is answered with, and for the
+     * audit the finer reason and the timestamp its signature claimed.
+     */
+    private static final class Refused extends Exception {
+        final int status;
+        final String reason;
+        final String auditReason;
+        final Instant claimedTimestamp;
+        /** The field the problem names, if one. */
+        String field;
+
+        Refused(int status, String reason, String detail) {
+            this(status, reason, reason, null, detail);
+        }
+
+        Refused(int status, String reason, String auditReason, Instant claimedTimestamp, String detail) {
+            super(detail, null, false, false);
+            this.status = status;
+            this.reason = reason;
+            this.auditReason = auditReason;
+            this.claimedTimestamp = claimedTimestamp;
+        }
+
+        Refused field(String name) {
+            field = name;
+            return this;
+        }
+    }
+
+    /** Counts and audits {@code r} (the audit never waits), and returns the problem to answer with. */
+    private ProblemException refuse(Context ctx, Refused r, String source, String claimedEventId, boolean eventIdInBody, byte[] body,
+            Instant now) {
+        Counter.builder("webhooks.rejected").tag("reason", r.reason).register(metrics).increment();
+        audit.refused(new RefusalAudit.Refused(r.auditReason, r.status, source, ClientAddress.of(ctx), ctx.userAgent(),
+                claimedEventId, eventIdInBody, r.claimedTimestamp, body, RequestIds.of(ctx), now));
+        String title = switch (r.status) {
             case 404 -> "Not Found";
             case 413 -> "Payload Too Large";
             default -> "Bad Request";
         };
-        return new ProblemException(status, reason, title, detail);
+        ProblemException problem = new ProblemException(r.status, r.reason, title, r.getMessage());
+        return r.field == null ? problem : problem.with("field", r.field);
     }
 }

@@ -44,9 +44,7 @@ public record WebhookIngestConfig(
         Duration produceTimeout = env.duration("WEBHOOK_PRODUCE_TIMEOUT", Duration.ofSeconds(5), false);
         // Outside dev a missing secret must not stop the other roles' endpoints: the webhook
         // endpoint answers 503 (Stripe retries for days) and the log says why, loudly.
-        String raw = secrets.generatesMissing()
-                ? secrets.get(STRIPE_SECRETS, () -> "whsec_" + Secrets.randomToken())
-                : env.optional(STRIPE_SECRETS).orElse(null);
+        String raw = secrets.optional(STRIPE_SECRETS, () -> "whsec_" + Secrets.randomToken()).orElse(null);
         List<String> stripe = split(raw);
         if (stripe.isEmpty()) {
             log.warn("{} is not set: POST /webhooks/stripe answers 503 until it is", STRIPE_SECRETS);

@@ -28,15 +28,36 @@ public interface WebhookVerifier {
 
     final class Rejected extends Exception {
         private final String reason;
+        private final String auditReason;
+        private final Instant claimedTimestamp;
 
         public Rejected(String reason, String detail) {
+            this(reason, reason, null, detail);
+        }
+
+        /**
+         * @param auditReason the finer reason the refusal audit and metric carry (a timestamp
+         *     out of tolerance is either too old or in the future: a replay or a skewed signer)
+         * @param claimedTimestamp the timestamp the signature header claims, or null
+         */
+        public Rejected(String reason, String auditReason, Instant claimedTimestamp, String detail) {
             super(detail, null, false, false);
             this.reason = reason;
+            this.auditReason = auditReason;
+            this.claimedTimestamp = claimedTimestamp;
         }
 
         /** A short slug, used as the problem type and the metric tag. */
         public String reason() {
             return reason;
+        }
+
+        public String auditReason() {
+            return auditReason;
+        }
+
+        public Instant claimedTimestamp() {
+            return claimedTimestamp;
         }
     }
 }

@@ -46,6 +46,17 @@ public final class WebhookTopics {
             CleanupPolicy.DELETE,
             "For data teams: one record per webhook delivery and its outcome (accepted, duplicate, stale, ignored, rejected), keyed by event id.");
 
+    /**
+     * Keyed by client address, so one sender's attempts are in one partition, in order. Apart from
+     * {@link #AUDIT_DELIVERIES}: those records are deliveries that reached Kafka, keyed by an event
+     * id the processors trust and loaded into the delivery history; a forged event id has no place
+     * there.
+     */
+    public static final TopicSpec<String, WebhookRefusal> AUDIT_REFUSALS = new TopicSpec<>(
+            "audit.webhook-refusals", String.class, WebhookRefusal.class, 6, Duration.ofDays(90),
+            CleanupPolicy.DELETE,
+            "For security teams: webhook deliveries refused at ingest (signature, timestamp, shape), at a bounded rate, keyed by client address.");
+
     public static final List<TopicSpec<?, ?>> ALL =
-            List.of(RECEIVED, SUBSCRIPTION_STATE, DEAD_LETTER, AUDIT_DELIVERIES, LEGACY_RECEIVED, LEGACY_SUBSCRIPTION_EVENTS);
+            List.of(RECEIVED, SUBSCRIPTION_STATE, DEAD_LETTER, AUDIT_DELIVERIES, AUDIT_REFUSALS, LEGACY_RECEIVED, LEGACY_SUBSCRIPTION_EVENTS);
 }
