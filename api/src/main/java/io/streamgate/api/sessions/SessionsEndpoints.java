@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.streamgate.platform.Component;
 import io.streamgate.platform.Platform;
 import io.streamgate.platform.auth.AccessTokens;
+import io.streamgate.platform.http.ClientAddress;
 import io.streamgate.platform.http.ProblemException;
 import io.streamgate.schemas.auth.AuthTopics;
 import io.streamgate.schemas.auth.TokenUsage;
@@ -111,7 +112,7 @@ public final class SessionsEndpoints implements Component {
         });
         if (!mine) throw ProblemException.notFound("no such session");
         TokenUsage event = new TokenUsage(UUID.randomUUID().toString(), TokenUsage.REVOKE_FAMILY, me.userId().toString(),
-                id.toString(), null, null, null, ctx.ip(), ctx.userAgent(), platform.clock().instant());
+                id.toString(), null, null, null, ClientAddress.of(ctx), ctx.userAgent(), platform.clock().instant());
         byte[] value = AuthTopics.TOKEN_USAGE.valueSerde().serializer().serialize(AuthTopics.TOKEN_USAGE.name(), event);
         try {
             producer.send(new ProducerRecord<>(AuthTopics.TOKEN_USAGE.name(), me.userId().toString().getBytes(StandardCharsets.UTF_8), value))

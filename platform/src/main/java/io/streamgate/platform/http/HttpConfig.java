@@ -12,6 +12,7 @@ import java.util.List;
  * @param compressionLevel gzip/brotli level
  * @param maxBodyBytes larger request bodies are refused with 413
  * @param tlsKeystore a PKCS#12 keystore to serve HTTPS from, or null for plain HTTP
+ * @param trustedProxies proxies whose forwarding header names the client ({@link ClientAddress})
  */
 public record HttpConfig(
         String host,
@@ -21,7 +22,15 @@ public record HttpConfig(
         int compressionLevel,
         long maxBodyBytes,
         Path tlsKeystore,
-        String tlsKeystorePassword) {
+        String tlsKeystorePassword,
+        TrustedProxies trustedProxies) {
+
+    /** Served directly to clients, no proxy trusted. */
+    public HttpConfig(String host, int port, List<String> corsAllowedOrigins, int compressionMinBytes, int compressionLevel,
+            long maxBodyBytes, Path tlsKeystore, String tlsKeystorePassword) {
+        this(host, port, corsAllowedOrigins, compressionMinBytes, compressionLevel, maxBodyBytes, tlsKeystore, tlsKeystorePassword,
+                TrustedProxies.none());
+    }
 
     public static HttpConfig from(Env env) {
         List<String> origins = env.list("CORS_ALLOWED_ORIGINS");
@@ -43,14 +52,17 @@ public record HttpConfig(
                 env.integer("HTTP_COMPRESSION_LEVEL", 6, 1, 9),
                 env.integer("HTTP_MAX_BODY_BYTES", 1024 * 1024, 1024, Integer.MAX_VALUE),
                 keystore == null ? null : Path.of(keystore),
-                keystorePassword);
+                keystorePassword,
+                TrustedProxies.from(env));
     }
 
     public HttpConfig withTls(Path keystore, String password) {
-        return new HttpConfig(host, port, corsAllowedOrigins, compressionMinBytes, compressionLevel, maxBodyBytes, keystore, password);
+        return new HttpConfig(host, port, corsAllowedOrigins, compressionMinBytes, compressionLevel, maxBodyBytes, keystore, password,
+                trustedProxies);
     }
 
     public HttpConfig withPort(int newPort) {
-        return new HttpConfig(host, newPort, corsAllowedOrigins, compressionMinBytes, compressionLevel, maxBodyBytes, tlsKeystore, tlsKeystorePassword);
+        return new HttpConfig(host, newPort, corsAllowedOrigins, compressionMinBytes, compressionLevel, maxBodyBytes, tlsKeystore,
+                tlsKeystorePassword, trustedProxies);
     }
 }

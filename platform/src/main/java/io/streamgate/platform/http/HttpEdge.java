@@ -60,7 +60,7 @@ public final class HttpEdge {
             });
             if (http.tlsKeystore() != null) configureTls(config, http);
             cors(config, http);
-            edgeHandlers(config, metrics);
+            edgeHandlers(config, metrics, http.trustedProxies());
             errors(config);
             operations(config, metrics, health);
             for (Component component : components) component.http(config);
@@ -110,9 +110,10 @@ public final class HttpEdge {
 
     private record TimerKey(String method, String route, int status) {}
 
-    private static void edgeHandlers(JavalinConfig config, PrometheusMeterRegistry metrics) {
+    private static void edgeHandlers(JavalinConfig config, PrometheusMeterRegistry metrics, TrustedProxies trustedProxies) {
         Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
         config.routes.before(ctx -> {
+            ClientAddress.resolve(ctx, trustedProxies);
             SecurityHeaders.apply(ctx);
             // The body may be compressed or not depending on this request header.
             ctx.res().addHeader("Vary", "Accept-Encoding");
