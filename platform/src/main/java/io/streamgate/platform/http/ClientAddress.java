@@ -53,7 +53,8 @@ public final class ClientAddress {
 
     /** Resolves and remembers this request's client address; run by the edge before any handler. */
     static void resolve(Context ctx, TrustedProxies proxies) {
-        List<String> header = proxies.isEmpty() ? List.of() : Collections.list(ctx.req().getHeaders(proxies.header().name));
+        var values = proxies.isEmpty() ? null : ctx.req().getHeaders(proxies.header().headerName);
+        List<String> header = values == null ? List.of() : Collections.list(values);
         ctx.attribute(ATTRIBUTE, resolve(ctx.req().getRemoteAddr(), header, proxies));
     }
 

@@ -20,10 +20,10 @@ public final class TrustedProxies {
         X_FORWARDED_FOR("X-Forwarded-For"),
         FORWARDED("Forwarded");
 
-        final String name;
+        final String headerName;
 
-        Header(String name) {
-            this.name = name;
+        Header(String headerName) {
+            this.headerName = headerName;
         }
     }
 
@@ -53,6 +53,9 @@ public final class TrustedProxies {
             } else if (!network.isPrefixBlock() && network.getNetworkPrefixLength() != null) {
                 env.problem("TRUSTED_PROXIES entry '" + entry + "' has host bits set; write its network, "
                         + network.toPrefixBlock().toCanonicalString());
+            } else if (Integer.valueOf(0).equals(network.getNetworkPrefixLength())) {
+                env.problem("TRUSTED_PROXIES entry '" + entry + "' trusts every address, so any client could name its own; "
+                        + "list the proxies' networks");
             } else if (network.isIPv6() && network.toIPv6().isIPv4Mapped()) {
                 // peers are compared in their IPv4 form, so a mapped network would never match
                 env.problem("TRUSTED_PROXIES entry '" + entry + "' is an IPv4-mapped IPv6 network; write it as IPv4");

@@ -169,13 +169,14 @@ class ClientAddressTest {
 
         @Test
         void everyBadTrustedProxiesEntryIsReportedAtOnce() {
-            Env env = new Env(Map.of("TRUSTED_PROXIES", "10.0.0.0/8, proxy.internal, 10.0.0.1/8, 2001:db8::/129, ::ffff:10.0.0.0/104, 192.168.0.0/16, ::1",
+            Env env = new Env(Map.of("TRUSTED_PROXIES", "10.0.0.0/8, proxy.internal, 10.0.0.1/8, 2001:db8::/129, ::ffff:10.0.0.0/104, 192.168.0.0/16, ::1, 0.0.0.0/0",
                     "TRUSTED_PROXY_HEADER", "x-real-ip"));
             TrustedProxies.from(env);
-            assertThat(env.problems()).hasSize(5);
+            assertThat(env.problems()).hasSize(6);
             assertThat(String.join("\n", env.problems()))
                     .contains("'proxy.internal'").contains("'10.0.0.1/8' has host bits set; write its network, 10.0.0.0/8")
-                    .contains("'2001:db8::/129'").contains("'::ffff:10.0.0.0/104'").contains("TRUSTED_PROXY_HEADER");
+                    .contains("'2001:db8::/129'").contains("'::ffff:10.0.0.0/104'").contains("'0.0.0.0/0' trusts every address")
+                    .contains("TRUSTED_PROXY_HEADER");
             Assertions.assertThatThrownBy(env::validate).isInstanceOf(ConfigException.class);
         }
     }
