@@ -1,11 +1,15 @@
 package io.streamgate.ingest.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamgate.ingest.auth.AuthClient.Reply;
 import io.streamgate.platform.Platform;
 import io.streamgate.testkit.StreamgateTest;
 import io.streamgate.testkit.TestEnv;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -115,6 +119,21 @@ class LoginRateLimitTest {
         // each instance counted three attempts from this address, the address has made six
         assertThat(one.login(AuthClient.newEmail(), PASSWORD).type()).isEqualTo("rate_limited");
         assertThat(two.register(AuthClient.newEmail(), PASSWORD).type()).isEqualTo("rate_limited");
+    }
+
+    @Test
+    void onlyTheWorkerRoleTheEdgeSignsInWithMayTouchTheCounters(TestEnv env) throws Exception {
+        Platform platform = platform(env, Map.of());
+        for (String sql : List.of("select count(*) from auth_attempt_counters",
+                "insert into auth_attempt_counters values ('k', now(), now(), 0)",
+                "update auth_attempt_counters set attempts = 0", "delete from auth_attempt_counters")) {
+            try (Connection c = platform.db().app().getConnection(); Statement s = c.createStatement()) {
+                assertThatThrownBy(() -> s.execute(sql)).as(sql).isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
+            }
+        }
+        int inserted = platform.db().inWorkerTransaction(c -> c.createStatement().executeUpdate(
+                "insert into auth_attempt_counters values ('k', now(), now(), 0)"));
+        assertThat(inserted).isEqualTo(1);
     }
 
     @Test
