@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -37,32 +39,52 @@ import org.slf4j.LoggerFactory;
  * {@code auth.token-usage} keyed by user id, and for refresh and logout waits for the
  * processor's verdict: the processor that owns the user's partition is the only one that
  * decides whether a token is current, so there is nothing to lock here.
+ *
+ * <p>Sign-in and registration are limited before any work: the client address's attempts per
+ * minute, then (sign-in) a failure slot of the account reserved before the password is checked
+ * and given back when it was right, both counted in Postgres so every instance shares them; and
+ * password hashing itself is bounded per process ({@link PasswordHashing}).
  */
 public final class AuthEndpoints implements Component {
     private static final Logger log = LoggerFactory.getLogger(AuthEndpoints.class);
     private static final String INVALID_CREDENTIALS = "the email or password is incorrect";
+    private static final java.time.Duration ADDRESS_WINDOW = java.time.Duration.ofMinutes(1);
 
     private final Platform platform;
     private final AuthSettings settings;
     private final RefreshTokens refreshTokens;
     private final Passwords passwords;
-    private final RateLimiter perIp;
+    private final PasswordHashing hashing;
+    private final AttemptCounters counters;
+    private final RateLimiter perAddress;
     private final RateLimiter perAccount;
+    private final ScheduledExecutorService sweeper;
     private final KafkaProducer<byte[], byte[]> producer;
     private final KafkaClientMetrics producerMetrics;
     private volatile VerdictReplies replies;
 
     public AuthEndpoints(Platform platform) {
-        this(platform, Passwords.owaspDefaults());
+        this(platform, Passwords.owaspDefaults(), null);
     }
 
-    AuthEndpoints(Platform platform, Passwords passwords) {
+    /** {@code hashing} null: bounded as configured; tests pass their own to hold its permits. */
+    AuthEndpoints(Platform platform, Passwords passwords, PasswordHashing hashing) {
         this.platform = platform;
         this.settings = AuthSettings.from(platform);
         this.refreshTokens = new RefreshTokens(settings.refreshSecret() == null ? "unset" : settings.refreshSecret());
         this.passwords = passwords;
-        this.perIp = new RateLimiter(settings.loginsPerIpPerMinute(), java.time.Duration.ofMinutes(1), platform.clock());
-        this.perAccount = new RateLimiter(settings.failuresPerAccount(), settings.failureWindow(), platform.clock());
+        this.hashing = hashing != null ? hashing
+                : new PasswordHashing(settings.passwordHashConcurrency(), settings.passwordHashWait(), platform.metrics());
+        this.counters = new AttemptCounters(platform.db());
+        this.perAddress = new RateLimiter("address", settings.loginsPerIpPerMinute(), ADDRESS_WINDOW, counters, platform.clock(),
+                settings.limiterMaxKeys(), platform.metrics());
+        this.perAccount = new RateLimiter("account", settings.failuresPerAccount(), settings.failureWindow(), counters, platform.clock(),
+                settings.limiterMaxKeys(), platform.metrics());
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "auth-attempt-sweeper");
+            t.setDaemon(true);
+            return t;
+        });
         Map<String, Object> props = platform.kafka().producer("auth-edge");
         // A refresh waits for its event to be acknowledged; batching would only add latency.
         props.put("linger.ms", 0);
@@ -89,10 +111,21 @@ public final class AuthEndpoints implements Component {
         VerdictReplies r = new VerdictReplies(platform, settings.replyPartition());
         r.start();
         replies = r;
+        // Ended windows are dead rows; any instance may delete them, and doing it twice is harmless.
+        sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.MINUTES);
+    }
+
+    private void sweep() {
+        try {
+            counters.sweep(platform.clock().instant());
+        } catch (RuntimeException e) {
+            log.warn("cannot delete ended attempt windows: {}", e.toString());
+        }
     }
 
     @Override
     public void close() {
+        sweeper.shutdownNow();
         if (replies != null) replies.close();
         producer.close(java.time.Duration.ofSeconds(10));
         producerMetrics.close();
@@ -110,7 +143,7 @@ public final class AuthEndpoints implements Component {
     record RefreshBody(String refreshToken) {}
 
     private void register(Context ctx) {
-        limitIp(ctx);
+        limitAddress(ctx);
         Credentials body = JsonBodies.read(ctx, Credentials.class);
         String email = normalise(body.email());
         new FieldErrors()
@@ -119,7 +152,7 @@ public final class AuthEndpoints implements Component {
                 .check(body.password() == null || body.password().length() <= 256, "password", "must be at most 256 characters")
                 .throwIfAny();
         UUID id = UUID.randomUUID();
-        String hash = passwords.hash(body.password());
+        String hash = hashing.run(() -> passwords.hash(body.password()));
         Instant now = platform.clock().instant();
         boolean created = platform.db().inWorkerTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
@@ -142,23 +175,25 @@ public final class AuthEndpoints implements Component {
     }
 
     private void login(Context ctx) {
-        limitIp(ctx);
+        limitAddress(ctx);
         Credentials body = JsonBodies.read(ctx, Credentials.class);
         String email = normalise(body.email());
         new FieldErrors()
                 .check(email != null && email.length() <= 254, "email", "is required")
                 .check(body.password() != null && body.password().length() <= 256, "password", "is required (at most 256 characters)")
                 .throwIfAny();
-        String account = "account:" + email;
-        long wait = perAccount.retryAfterSeconds(account);
-        if (wait > 0) throw tooMany(wait, "too many failed sign-ins for this account; try again later");
-
-        Optional<UUID> user = findUser(email, body.password());
-        if (user.isEmpty()) {
-            perAccount.record(account);
-            throw ProblemException.unauthorized("invalid_credentials", INVALID_CREDENTIALS);
+        // Reserved as a failure before the password is checked, so concurrent guesses cannot all
+        // pass a check that none of them has yet failed; a right password gives the slot back.
+        RateLimiter.Slot failure = perAccount.acquire(email, "too many failed sign-ins for this account; try again later");
+        Optional<UUID> user;
+        try {
+            user = findUser(email, body.password());
+        } catch (RuntimeException e) {
+            perAccount.refund(failure); // no password was checked (hashing busy, database down)
+            throw e;
         }
-        perAccount.reset(account);
+        if (user.isEmpty()) throw ProblemException.unauthorized("invalid_credentials", INVALID_CREDENTIALS);
+        perAccount.refund(failure);
         UUID family = UUID.randomUUID();
         String token = refreshTokens.first(user.get(), family);
         // The family exists once this event is acknowledged: any later refresh of it lands on
@@ -302,22 +337,20 @@ public final class AuthEndpoints implements Component {
         });
         // Unknown email and wrong password do the same work and get the same answer.
         if (row.isEmpty()) {
-            passwords.verifyDummy(password);
+            hashing.run(() -> passwords.verifyDummy(password));
             return Optional.empty();
         }
-        return passwords.verify(password, row.get().hash()) ? Optional.of(row.get().id()) : Optional.empty();
+        boolean right = hashing.run(() -> passwords.verify(password, row.get().hash()));
+        return right ? Optional.of(row.get().id()) : Optional.empty();
     }
 
-    private void limitIp(Context ctx) {
-        String key = "ip:" + ctx.ip();
-        long wait = perIp.retryAfterSeconds(key);
-        if (wait > 0) throw tooMany(wait, "too many sign-in attempts from this address; try again later");
-        perIp.record(key);
+    /** Counts the attempt against the client address (IPv6 by /64) before anything else is done. */
+    private void limitAddress(Context ctx) {
+        perAddress.acquire(ClientAddress.limitKey(ctx), "too many sign-in attempts from this address; try again later");
     }
 
-    private static ProblemException tooMany(long seconds, String detail) {
-        return new ProblemException(429, "rate_limited", "Too Many Requests", detail)
-                .header("Retry-After", Long.toString(seconds)).with("retry_after", seconds);
+    RateLimiter perAddress() {
+        return perAddress;
     }
 
     private static String normalise(String email) {

@@ -10,6 +10,9 @@ import java.time.Duration;
  *
  * @param verdictTimeout how long /auth/refresh waits for the processor before answering 503
  * @param replyPartition the verdicts partition this instance reads (default: from its instance id)
+ * @param passwordHashConcurrency password hashes running at once in this process
+ * @param passwordHashWait how long a request waits for a hashing permit before its 503
+ * @param limiterMaxKeys keys each limiter's in-memory pre-filter remembers at most
  */
 record AuthSettings(
         String refreshSecret,
@@ -17,18 +20,32 @@ record AuthSettings(
         int replyPartition,
         int loginsPerIpPerMinute,
         int failuresPerAccount,
-        Duration failureWindow) {
+        Duration failureWindow,
+        int passwordHashConcurrency,
+        Duration passwordHashWait,
+        int limiterMaxKeys) {
+
+    static final Duration MAX_HASH_WAIT = Duration.ofSeconds(2);
 
     static AuthSettings from(Platform platform) {
         Env env = platform.env();
         int partitions = AuthTopics.TOKEN_VERDICTS.partitions();
         int defaultPartition = Math.floorMod(platform.kafka().instanceId().hashCode(), partitions);
+        Duration hashWait = env.duration("PASSWORD_HASH_WAIT", Duration.ofMillis(100), true);
+        if (hashWait.compareTo(MAX_HASH_WAIT) > 0) {
+            // a request parked longer holds a server thread the rest of the API needs
+            env.problem("PASSWORD_HASH_WAIT must be at most " + MAX_HASH_WAIT.toSeconds() + "s, got " + hashWait.toMillis() + "ms");
+            hashWait = MAX_HASH_WAIT;
+        }
         return new AuthSettings(
                 platform.secrets().get("REFRESH_TOKEN_SECRET"),
                 env.duration("REFRESH_VERDICT_TIMEOUT", Duration.ofSeconds(5), false),
                 env.integer("AUTH_REPLY_PARTITION", defaultPartition, 0, partitions - 1),
                 env.integer("AUTH_LOGIN_MAX_PER_IP_PER_MINUTE", 30, 1, 1_000_000),
                 env.integer("AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT", 5, 1, 1_000_000),
-                env.duration("AUTH_LOGIN_FAILURE_WINDOW", Duration.ofMinutes(15), false));
+                env.duration("AUTH_LOGIN_FAILURE_WINDOW", Duration.ofMinutes(15), false),
+                env.integer("PASSWORD_HASH_CONCURRENCY", Runtime.getRuntime().availableProcessors(), 1, 1024),
+                hashWait,
+                env.integer("AUTH_LIMITER_MAX_KEYS", 20_000, 1, 10_000_000));
     }
 }

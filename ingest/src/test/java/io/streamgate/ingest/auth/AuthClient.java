@@ -28,9 +28,16 @@ final class AuthClient {
     record Session(String userId, String accessToken, String refreshToken, String sessionId) {}
 
     final String base;
+    /** Sent as X-Forwarded-For, as a proxy in front of the edge would; null for none. */
+    final String forwardedFor;
 
     AuthClient(int port) {
+        this(port, null);
+    }
+
+    AuthClient(int port, String forwardedFor) {
         this.base = "http://127.0.0.1:" + port;
+        this.forwardedFor = forwardedFor;
     }
 
     Reply post(String path, Object body, String bearer) {
@@ -40,6 +47,7 @@ final class AuthClient {
                     .header("User-Agent", "auth-test")
                     .POST(HttpRequest.BodyPublishers.ofString(Json.mapper().writeValueAsString(body)));
             if (bearer != null) b.header("Authorization", "Bearer " + bearer);
+            if (forwardedFor != null) b.header("X-Forwarded-For", forwardedFor);
             return reply(HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString()));
         } catch (IOException e) {
             throw new RuntimeException(e);

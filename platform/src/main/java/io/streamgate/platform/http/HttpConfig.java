@@ -16,6 +16,7 @@ import java.util.List;
  * @param idleTimeout a connection with no bytes moving either way for this long is closed: a
  *     request whose headers or body stop arriving then ends (408 when the handler was reading
  *     the body); must exceed the coach stream's heartbeat interval
+ * @param trustedProxies proxies whose forwarding header names the client ({@link ClientAddress})
  */
 public record HttpConfig(
         String host,
@@ -26,15 +27,17 @@ public record HttpConfig(
         long maxBodyBytes,
         Path tlsKeystore,
         String tlsKeystorePassword,
-        Duration idleTimeout) {
+        Duration idleTimeout,
+        TrustedProxies trustedProxies) {
 
     /** Jetty's own default, which the edge used before it was a setting. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
+    /** Served directly to clients, no proxy trusted, Jetty's idle timeout. */
     public HttpConfig(String host, int port, List<String> corsAllowedOrigins, int compressionMinBytes, int compressionLevel,
                       long maxBodyBytes, Path tlsKeystore, String tlsKeystorePassword) {
         this(host, port, corsAllowedOrigins, compressionMinBytes, compressionLevel, maxBodyBytes, tlsKeystore, tlsKeystorePassword,
-                DEFAULT_IDLE_TIMEOUT);
+                DEFAULT_IDLE_TIMEOUT, TrustedProxies.none());
     }
 
     public static HttpConfig from(Env env) {
@@ -58,14 +61,17 @@ public record HttpConfig(
                 env.integer("HTTP_MAX_BODY_BYTES", 1024 * 1024, 1024, Integer.MAX_VALUE),
                 keystore == null ? null : Path.of(keystore),
                 keystorePassword,
-                env.duration("HTTP_IDLE_TIMEOUT", DEFAULT_IDLE_TIMEOUT, false));
+                env.duration("HTTP_IDLE_TIMEOUT", DEFAULT_IDLE_TIMEOUT, false),
+                TrustedProxies.from(env));
     }
 
     public HttpConfig withTls(Path keystore, String password) {
-        return new HttpConfig(host, port, corsAllowedOrigins, compressionMinBytes, compressionLevel, maxBodyBytes, keystore, password, idleTimeout);
+        return new HttpConfig(host, port, corsAllowedOrigins, compressionMinBytes, compressionLevel, maxBodyBytes, keystore, password,
+                idleTimeout, trustedProxies);
     }
 
     public HttpConfig withPort(int newPort) {
-        return new HttpConfig(host, newPort, corsAllowedOrigins, compressionMinBytes, compressionLevel, maxBodyBytes, tlsKeystore, tlsKeystorePassword, idleTimeout);
+        return new HttpConfig(host, newPort, corsAllowedOrigins, compressionMinBytes, compressionLevel, maxBodyBytes, tlsKeystore,
+                tlsKeystorePassword, idleTimeout, trustedProxies);
     }
 }

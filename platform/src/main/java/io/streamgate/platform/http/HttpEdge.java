@@ -82,7 +82,7 @@ public final class HttpEdge {
             });
             if (http.tlsKeystore() != null) configureTls(config, http);
             cors(config, http);
-            edgeHandlers(config, metrics);
+            edgeHandlers(config, metrics, http.trustedProxies());
             errors(config);
             // With a management listener, readiness and metrics are only there.
             operations(config, metrics, health, management == null);
@@ -133,9 +133,10 @@ public final class HttpEdge {
 
     private record TimerKey(String method, String route, int status) {}
 
-    private static void edgeHandlers(JavalinConfig config, PrometheusMeterRegistry metrics) {
+    private static void edgeHandlers(JavalinConfig config, PrometheusMeterRegistry metrics, TrustedProxies trustedProxies) {
         Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
         config.routes.before(ctx -> {
+            ClientAddress.resolve(ctx, trustedProxies);
             SecurityHeaders.apply(ctx);
             // The body may be compressed or not depending on this request header.
             ctx.res().addHeader("Vary", "Accept-Encoding");
@@ -234,7 +235,7 @@ public final class HttpEdge {
                 hc.setSendServerVersion(false);
                 hc.setSendXPoweredBy(false);
             });
-            edgeHandlers(config, metrics);
+            edgeHandlers(config, metrics, TrustedProxies.none());
             errors(config);
             operations(config, metrics, health, true);
         });
