@@ -44,8 +44,8 @@ class RlsSqlTest {
         // One connection in the pool, so every borrow below reuses the same server session.
         platform = env.platform(Map.of("DATABASE_POOL_SIZE", "1"));
         owner = Database.ownerDataSource(env.databaseUrl());
-        appRole = platform.db().config().roles().appRole();
-        workerRole = platform.db().config().roles().workerRole();
+        appRole = platform.db().appRole();
+        workerRole = platform.db().workerRole();
         for (UUID user : List.of(alice, bob)) {
             UUID kit = platform.db().inUserTransaction(user, c -> insertKit(c, user, "kit of " + user));
             if (user.equals(bob)) bobKit = kit;

@@ -214,7 +214,7 @@ class RolePrivilegesTest {
             try {
                 s.execute("create table planted_feature (id bigint generated always as identity primary key, user_id uuid not null)");
                 s.execute("create sequence planted_sequence");
-                for (String role : List.of(platform.db().config().roles().appRole(), platform.db().config().roles().workerRole())) {
+                for (String role : List.of(platform.db().appRole(), platform.db().workerRole())) {
                     assertThat(bool(s, "select has_table_privilege('" + role + "', 'planted_feature',"
                             + " 'select, insert, update, delete, truncate, references, trigger')")).as(role + " on a new table").isFalse();
                     assertThat(bool(s, "select has_any_column_privilege('" + role + "', 'planted_feature', 'select, insert, update, references')"))
@@ -331,7 +331,7 @@ class RolePrivilegesTest {
     }
 
     static String roleName(Role role) {
-        return role == Role.APP ? platform.db().config().roles().appRole() : platform.db().config().roles().workerRole();
+        return role == Role.APP ? platform.db().appRole() : platform.db().workerRole();
     }
 
     static String quote(String identifier) {
