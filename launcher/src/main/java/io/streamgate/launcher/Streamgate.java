@@ -226,7 +226,7 @@ public final class Streamgate implements AutoCloseable {
                     Data       %s
                 """.formatted(options.role().name().toLowerCase(), url, operations, operations,
                 platform.kafka().bootstrapServers(), broker != null ? " (embedded)" : "",
-                platform.db().config().owner().display(), String.join(", ", topicNames), platform.dataDir());
+                platform.db().display(), String.join(", ", topicNames), platform.dataDir());
     }
 
     @Override

@@ -46,9 +46,13 @@ public final class Migrations {
         return Flyway.configure().configuration(flyway(owner, roles).getConfiguration()).target(target).load().migrate();
     }
 
-    /** True when every migration on the classpath has been applied. */
-    public static boolean upToDate(DataSource owner, DbRoles roles) {
-        var info = flyway(owner, roles).info();
+    /**
+     * True when every migration on the classpath has been applied. {@code reader} need not be
+     * the owner: the app role may read Flyway's history (R__least_privilege), so an instance
+     * that does not migrate asks without owner credentials.
+     */
+    public static boolean upToDate(DataSource reader, DbRoles roles) {
+        var info = flyway(reader, roles).info();
         return info.pending().length == 0 && info.current() != null;
     }
 
@@ -60,7 +64,8 @@ public final class Migrations {
                 .failOnMissingLocations(true)
                 // Features own version ranges (V10-V49) and land in any order, and the RLS-index
                 // migration is V90 so it runs after every table it indexes; a database that
-                // already has V90 must still accept a V4x that lands later.
+                // already has V90 must still accept a V4x that lands later. The roles' rights
+                // are the repeatable R__least_privilege, which Flyway applies after all of them.
                 .outOfOrder(true)
                 .load();
     }

@@ -393,13 +393,20 @@ class CoachStreamingTest {
         UUID id = UUID.randomUUID();
         platformA.db().inUserTransaction(user, c -> {
             // As if retention had removed its records: the offset recorded at creation is past them.
-            try (var ps = c.prepareStatement("insert into coach_sessions (id, user_id, prompt, asset_type, status, last_seq, "
-                    + "output_partition, output_from_offset) values (?, ?, 'old', 'emote', 'done', 7, 0, 0)")) {
+            try (var ps = c.prepareStatement("insert into coach_sessions (id, user_id, prompt, asset_type, "
+                    + "output_partition, output_from_offset) values (?, ?, 'old', 'emote', 0, 0)")) {
                 ps.setObject(1, id);
                 ps.setObject(2, user);
                 ps.executeUpdate();
             }
             return null;
+        });
+        // The outcome is the coach worker's to record, as the worker role.
+        platformA.db().inWorkerTransaction(c -> {
+            try (var ps = c.prepareStatement("update coach_sessions set status = 'done', last_seq = 7, updated_at = now() where id = ?")) {
+                ps.setObject(1, id);
+                return ps.executeUpdate();
+            }
         });
         Transcript t = readAll(baseB, id.toString(), alice, Map.of("Last-Event-ID", "3"));
         assertThat(t.terminal().name()).isEqualTo("error");

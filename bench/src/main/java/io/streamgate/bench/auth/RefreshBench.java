@@ -10,6 +10,7 @@ import io.streamgate.platform.Component;
 import io.streamgate.platform.Platform;
 import io.streamgate.platform.auth.AccessTokens;
 import io.streamgate.platform.db.Database;
+import io.streamgate.platform.db.DatabaseUrl;
 import io.streamgate.platform.http.HttpEdge;
 import io.streamgate.platform.http.JsonBodies;
 import io.streamgate.platform.http.ProblemException;
@@ -76,7 +77,7 @@ public final class RefreshBench {
         try (Streamgate running = Streamgate.start(LaunchOptions.parse("dev", "--port", "0", "--kafka-port", "0", "--data-dir", dir.toString()), env)) {
             Platform platform = running.platform();
             String base = "http://127.0.0.1:" + running.port();
-            Baseline baseline = new Baseline(platform);
+            Baseline baseline = new Baseline(platform, db.url());
             KafkaEcho echo = new KafkaEcho(platform.kafka());
             Javalin pg = HttpEdge.create(platform.http(), platform.metrics(), platform.health(), List.of(baseline));
             pg.start();
@@ -197,16 +198,17 @@ public final class RefreshBench {
         private final Platform platform;
         private final RefreshTokens tokens;
 
-        Baseline(Platform platform) throws Exception {
+        /** {@code owner}: the bench database's owner, from the testkit (the running process keeps none). */
+        Baseline(Platform platform, DatabaseUrl owner) throws Exception {
             this.platform = platform;
             this.tokens = new RefreshTokens(platform.secrets().get("REFRESH_TOKEN_SECRET"));
-            try (Connection c = Database.ownerDataSource(platform.db().config().owner()).getConnection()) {
+            try (Connection c = Database.ownerDataSource(owner).getConnection()) {
                 c.createStatement().execute("""
                         create table if not exists bench_refresh_families (
                             family_id uuid primary key, user_id uuid not null, token_hash text not null,
                             parent_hash text, status text not null default 'active', rotated_at timestamptz not null default now())""");
                 c.createStatement().execute("grant select, insert, update, delete on bench_refresh_families to "
-                        + platform.db().config().roles().workerRole());
+                        + platform.db().workerRole());
             }
         }
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +19,7 @@ import java.util.regex.Pattern;
 public final class Env {
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
-    private final Map<String, String> values;
+    private volatile Map<String, String> values;
     private final List<String> problems = new ArrayList<>();
 
     public Env(Map<String, String> values) {
@@ -36,6 +37,21 @@ public final class Env {
     public Optional<String> optional(String name) {
         String v = values.get(name);
         return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+    }
+
+    /**
+     * Like {@link #optional}, and removes the value from this Env: for a credential that only
+     * its reader may hold (the owner's DATABASE_URL, dropped once migrations have run), since
+     * every component can read this Env for as long as the process lives.
+     */
+    public synchronized Optional<String> take(String name) {
+        Optional<String> value = optional(name);
+        if (values.containsKey(name)) {
+            Map<String, String> rest = new HashMap<>(values);
+            rest.remove(name);
+            values = Map.copyOf(rest);
+        }
+        return value;
     }
 
     public String string(String name, String defaultValue) {

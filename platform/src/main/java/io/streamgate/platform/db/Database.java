@@ -3,11 +3,14 @@ package io.streamgate.platform.db;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.streamgate.migrations.DbRoles;
 import io.streamgate.migrations.Migrations;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -18,37 +21,77 @@ import org.slf4j.LoggerFactory;
 /**
  * Postgres for the application: migrations run as the owner, then two HikariCP pools log
  * in as the app role (HTTP requests, row level security by user) and the worker role
- * (stream-processor sinks). Neither can bypass RLS.
+ * (stream-processor sinks). Neither can bypass RLS, and each holds only the rights its code
+ * uses (migration R__least_privilege).
+ *
+ * <p>The owner's credentials serve the migrations at start and nothing after: this object
+ * keeps neither the owner's URL nor its password, only a display string without the
+ * password, and no check opens an owner connection.
  */
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
 
-    private final DatabaseConfig config;
+    private final String display;
+    private final DbRoles roleNames;
     private final HikariDataSource app;
     private final HikariDataSource worker;
+    private final HikariDataSource probe;
+    /** The app role, unpooled, for asking Flyway's history; null once the schema is current. */
+    private volatile DataSource schemaReader;
 
-    private Database(DatabaseConfig config, HikariDataSource app, HikariDataSource worker) {
-        this.config = config;
+    private Database(String display, DbRoles roleNames, HikariDataSource app, HikariDataSource worker, HikariDataSource probe,
+            DataSource schemaReader) {
+        this.display = display;
+        this.roleNames = roleNames;
         this.app = app;
         this.worker = worker;
+        this.probe = probe;
+        this.schemaReader = schemaReader;
     }
 
-    /** Checks the server is reachable, migrates, and opens the pools. */
+    /**
+     * Checks the server is reachable, migrates as the owner (when {@link DatabaseConfig#migrate()}),
+     * and opens the pools. Without migrations the owner never logs in: reachability is checked
+     * as the app role, so a non-migrating instance needs no owner password at all.
+     */
     public static Database start(DatabaseConfig config, MeterRegistry metrics) {
-        requireReachable(config.owner());
+        DatabaseUrl owner = config.owner();
+        DbRoles roles = config.roles();
+        DataSource schemaReader = null;
         if (config.migrate()) {
-            PGSimpleDataSource owner = ownerDataSource(config.owner());
-            var result = Migrations.migrate(owner, config.roles());
-            log.info("database {} migrated ({} migrations applied now, schema version {})", config.owner().display(),
+            requireReachable(owner);
+            var result = Migrations.migrate(ownerDataSource(owner), roles);
+            log.info("database {} migrated ({} migrations applied now, schema version {})", owner.display(),
                     result.migrationsExecuted, result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion);
+        } else {
+            DatabaseUrl asApp = new DatabaseUrl(owner.jdbcUrl(), roles.appRole(), roles.appPassword(), owner.host(), owner.port(), owner.database());
+            requireReachable(asApp);
+            schemaReader = unpooled(asApp);
         }
-        HikariDataSource app = pool(config, "app", config.roles().appRole(), config.roles().appPassword(), metrics);
-        HikariDataSource worker = pool(config, "worker", config.roles().workerRole(), config.roles().workerPassword(), metrics);
-        return new Database(config, app, worker);
+        List<HikariDataSource> opened = new ArrayList<>();
+        try {
+            opened.add(pool(owner, "app", roles.appRole(), roles.appPassword(), config.poolSize(), metrics));
+            opened.add(pool(owner, "worker", roles.workerRole(), roles.workerPassword(), config.poolSize(), metrics));
+            opened.add(probePool(owner, roles));
+        } catch (RuntimeException e) {
+            opened.forEach(HikariDataSource::close);
+            throw e;
+        }
+        return new Database(owner.display(), new DbRoles(roles.appRole(), null, roles.workerRole(), null),
+                opened.get(0), opened.get(1), opened.get(2), schemaReader);
     }
 
-    public DatabaseConfig config() {
-        return config;
+    /** Where the database is, as DATABASE_URL names it, without the password: for logs and banners. */
+    public String display() {
+        return display;
+    }
+
+    public String appRole() {
+        return roleNames.appRole();
+    }
+
+    public String workerRole() {
+        return roleNames.workerRole();
     }
 
     /** The app role's pool. Prefer {@link #inUserTransaction}; raw use sees no user rows. */
@@ -81,21 +124,36 @@ public final class Database implements AutoCloseable {
         return inTransaction(worker, work);
     }
 
-    /** True when Postgres answers and the migrations on the classpath are all applied. */
+    /**
+     * True when Postgres answers the app role and the schema is current. Cheap enough to ask
+     * often: it validates (2 s timeout) a pooled app-role connection of its own, so it neither
+     * waits behind requests for a connection nor takes one from them. Whether the schema is
+     * current is settled at start by an instance that migrates; one that does not asks Flyway's
+     * history as the app role until the answer is yes, and never again.
+     */
     public boolean ready() {
-        try (Connection c = app.getConnection(); PreparedStatement ps = c.prepareStatement("select 1 from platform_info limit 1")) {
-            ps.setQueryTimeout(2);
-            ps.executeQuery().close();
-            return Migrations.upToDate(ownerDataSource(config.owner()), config.roles());
-        } catch (Exception e) {
+        try (Connection c = probe.getConnection()) {
+            if (!c.isValid(2)) return false;
+        } catch (SQLException e) {
             return false;
         }
+        DataSource reader = schemaReader;
+        if (reader == null) return true;
+        try {
+            if (!Migrations.upToDate(reader, roleNames)) return false;
+        } catch (RuntimeException e) {
+            log.debug("schema history not readable yet: {}", e.toString());
+            return false;
+        }
+        schemaReader = null;
+        return true;
     }
 
     @Override
     public void close() {
         app.close();
         worker.close();
+        probe.close();
     }
 
     private static <T> T inTransaction(DataSource ds, SqlWork<T> work) {
@@ -114,14 +172,14 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private static HikariDataSource pool(DatabaseConfig config, String name, String user, String password, MeterRegistry metrics) {
+    private static HikariDataSource pool(DatabaseUrl server, String name, String user, String password, int size, MeterRegistry metrics) {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("pg-" + name);
-        hc.setJdbcUrl(config.owner().jdbcUrl());
+        hc.setJdbcUrl(server.jdbcUrl());
         hc.setUsername(user);
         hc.setPassword(password);
-        hc.setMaximumPoolSize(config.poolSize());
-        hc.setMinimumIdle(Math.min(2, config.poolSize()));
+        hc.setMaximumPoolSize(size);
+        hc.setMinimumIdle(Math.min(2, size));
         hc.setConnectionTimeout(5_000);
         hc.addDataSourceProperty("ApplicationName", "streamgate-" + name);
         hc.addDataSourceProperty("reWriteBatchedInserts", "true");
@@ -129,7 +187,31 @@ public final class Database implements AutoCloseable {
         return new HikariDataSource(hc);
     }
 
-    public static PGSimpleDataSource ownerDataSource(DatabaseUrl url) {
+    /**
+     * One app-role connection for readiness alone. Created without waiting for it (start has
+     * just checked the server answers); a dead server shows as not ready within about 2 s.
+     */
+    private static HikariDataSource probePool(DatabaseUrl server, DbRoles roles) {
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("pg-readiness");
+        hc.setJdbcUrl(server.jdbcUrl());
+        hc.setUsername(roles.appRole());
+        hc.setPassword(roles.appPassword());
+        hc.setMaximumPoolSize(1);
+        hc.setMinimumIdle(1);
+        hc.setConnectionTimeout(2_000);
+        hc.setValidationTimeout(1_000);
+        hc.setInitializationFailTimeout(-1);
+        hc.addDataSourceProperty("ApplicationName", "streamgate-readiness");
+        return new HikariDataSource(hc);
+    }
+
+    /** An unpooled data source logging in as the owner; for tests and benches, never kept by this class. */
+    public static PGSimpleDataSource ownerDataSource(DatabaseUrl owner) {
+        return unpooled(owner);
+    }
+
+    private static PGSimpleDataSource unpooled(DatabaseUrl url) {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setURL(url.jdbcUrl());
         ds.setUser(url.user());

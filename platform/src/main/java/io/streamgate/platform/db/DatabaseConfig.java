@@ -7,7 +7,8 @@ import io.streamgate.platform.config.Secrets;
 /**
  * Where Postgres is and how the application logs in.
  *
- * @param owner the migration owner (from DATABASE_URL)
+ * @param owner the migration owner (from DATABASE_URL, which {@link #from} takes out of the
+ *     shared Env: after {@link Database#start} no object of the application holds it)
  * @param roles the app and worker login roles (never superuser, never BYPASSRLS)
  */
 public record DatabaseConfig(DatabaseUrl owner, DbRoles roles, int poolSize, boolean migrate) {
@@ -15,7 +16,7 @@ public record DatabaseConfig(DatabaseUrl owner, DbRoles roles, int poolSize, boo
     public static DatabaseConfig from(Env env, Secrets secrets) {
         DatabaseUrl owner;
         try {
-            owner = DatabaseUrl.parse(env.string("DATABASE_URL", DatabaseUrl.DEFAULT));
+            owner = DatabaseUrl.parse(env.take("DATABASE_URL").orElse(DatabaseUrl.DEFAULT));
         } catch (IllegalArgumentException e) {
             env.problem(e.getMessage());
             owner = DatabaseUrl.parse(DatabaseUrl.DEFAULT);
