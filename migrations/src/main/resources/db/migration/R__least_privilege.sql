@@ -59,6 +59,10 @@ grant select, insert on users to ${worker_role};
 grant select on refresh_token_usage, auth_sessions to ${app_role};
 grant select, insert on refresh_token_usage, auth_sessions to ${worker_role};
 grant update (last_used_at, ip, user_agent, status, closed_at) on auth_sessions to ${worker_role};
+-- The sign-in and registration limits (V22) are counted before anyone is signed in, by the
+-- edge as the worker: one upsert per attempt, a refund on success, a sweep of ended windows.
+grant select, insert, delete on auth_attempt_counters to ${worker_role};
+grant update (window_start, expires_at, attempts) on auth_attempt_counters to ${worker_role};
 
 -- Resources (V30-V33). Brand kits are the user's alone: the API creates, edits and deletes
 -- them (deleting one unlinks its assets and jobs through foreign-key actions, which Postgres

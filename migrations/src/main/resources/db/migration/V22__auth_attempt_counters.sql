@@ -12,7 +12,6 @@ create table auth_attempt_counters (
 create index auth_attempt_counters_expiry on auth_attempt_counters (expires_at);
 
 -- Written before anyone is signed in, so only the edge's worker role uses it; the app role
--- (signed-in requests) has no business here. Exactly what the upsert, the refund and the sweep
--- need, whatever the schema's default privileges grant.
+-- (signed-in requests) has no business here. Its grants live with every other table's in
+-- R__least_privilege.sql.
 revoke all on auth_attempt_counters from ${app_role}, ${worker_role};
-grant select, insert, update, delete on auth_attempt_counters to ${worker_role};

@@ -101,6 +101,8 @@ class RolePrivilegesTest {
             relation("refresh_token_usage", Rights.reads(), Rights.reads().inserts()),
             relation("auth_sessions", Rights.reads(), Rights.reads().inserts()
                     .updates("last_used_at", "ip", "user_agent", "status", "closed_at")),
+            // Sign-in limits are counted before anyone is signed in, by the edge as the worker.
+            relation("auth_attempt_counters", Rights.none(), Rights.reads().inserts().updates("window_start", "expires_at", "attempts").deletes()),
             // Resources: brand kits are the user's alone; the generation worker owns job states and assets.
             relation("brand_kits", Rights.reads().inserts()
                     .updates("name", "colors", "fonts", "tone", "logo_asset_id", "version", "updated_at").deletes(), Rights.none()),
