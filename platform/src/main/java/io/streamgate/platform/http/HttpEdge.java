@@ -177,6 +177,14 @@ public final class HttpEdge {
             problem(ctx, status, slug(status), reason(status), e.getMessage(), Map.of());
         });
         config.routes.exception(Exception.class, (e, ctx) -> {
+            if (io.streamgate.platform.db.DatabaseException.isTransient(e)) {
+                // Under a flood the pool runs dry before anything is wrong: the client may retry.
+                log.warn("database unavailable on {} {}: {}", ctx.method().name(), ctx.path(), e.toString());
+                ctx.header("Retry-After", "1");
+                problem(ctx, 503, "database_unavailable", "Service Unavailable",
+                        "the database cannot serve this request right now; retry shortly", Map.of());
+                return;
+            }
             log.error("unhandled error on {} {}", ctx.method().name(), ctx.path(), e);
             problem(ctx, 500, "internal_error", "Internal Server Error",
                     "an unexpected error occurred; quote the request id when reporting it", Map.of());
