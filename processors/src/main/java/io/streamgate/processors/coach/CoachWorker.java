@@ -51,6 +51,8 @@ import org.slf4j.LoggerFactory;
  * the consumer pauses its partitions (it keeps polling, so the group does not evict it).
  */
 public final class CoachWorker implements Component {
+    /** How long a terminal status waits for its session row to commit (see updateSession). */
+    static final Duration ROW_WAIT = Duration.ofSeconds(10);
     private static final Logger log = LoggerFactory.getLogger(CoachWorker.class);
     static final String GROUP = "streamgate-coach-worker";
 
@@ -248,31 +250,51 @@ public final class CoachWorker implements Component {
 
     /** Status in Postgres is informational (GET /v1/coach/sessions/{id}); Kafka is the stream's truth. */
     private void markStreaming(UUID session) {
-        try {
-            platform.db().inWorkerTransaction(c -> {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "update coach_sessions set status = 'streaming', updated_at = now() where id = ? and status = 'queued'")) {
-                    ps.setObject(1, session);
-                    return ps.executeUpdate();
-                }
-            });
-        } catch (RuntimeException e) {
-            log.warn("coach session {}: status not updated ({})", session, e.toString());
-        }
+        updateSession(session, "update coach_sessions set status = 'streaming', updated_at = now() where id = ? and status = 'queued'",
+                ps -> ps.setObject(1, session), false);
     }
 
     private void markTerminal(UUID session, String status, Long lastSeq, String reason) {
+        updateSession(session, "update coach_sessions set status = ?, last_seq = ?, error_reason = ?, updated_at = now() where id = ?", ps -> {
+            ps.setString(1, status);
+            ps.setObject(2, lastSeq);
+            ps.setString(3, reason);
+            ps.setObject(4, session);
+        }, true);
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws java.sql.SQLException;
+    }
+
+    /**
+     * The API commits the session's row just after the broker acknowledges its request, so a
+     * fast worker (an answer that fails at once) can get here first and find no row. A terminal
+     * status is tried again until the row appears, for up to {@link #ROW_WAIT}: dropped, it
+     * would leave the session "queued" for good. The streaming mark is not worth the wait.
+     */
+    private void updateSession(UUID session, String sql, Binder binder, boolean waitForRow) {
+        long deadline = System.nanoTime() + ROW_WAIT.toNanos();
+        long pause = 10;
         try {
-            platform.db().inWorkerTransaction(c -> {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "update coach_sessions set status = ?, last_seq = ?, error_reason = ?, updated_at = now() where id = ?")) {
-                    ps.setString(1, status);
-                    ps.setObject(2, lastSeq);
-                    ps.setString(3, reason);
-                    ps.setObject(4, session);
-                    return ps.executeUpdate();
+            while (true) {
+                int updated = platform.db().inWorkerTransaction(c -> {
+                    try (PreparedStatement ps = c.prepareStatement(sql)) {
+                        binder.bind(ps);
+                        return ps.executeUpdate();
+                    }
+                });
+                if (updated > 0 || !waitForRow) return;
+                if (System.nanoTime() > deadline) {
+                    log.warn("coach session {}: no session row after {} s (its creation was rolled back?); status not recorded",
+                            session, ROW_WAIT.toSeconds());
+                    return;
                 }
-            });
+                Thread.sleep(pause);
+                pause = Math.min(pause * 2, 500);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             log.warn("coach session {}: status not updated ({})", session, e.toString());
         }

@@ -35,11 +35,13 @@ import org.junit.jupiter.api.TestInstance;
 class CoachWorkerTest {
     static final int SHORT_LIMIT = 7;
     HttpServer llm;
+    TestEnv env;
     KafkaProducer<byte[], byte[]> producer;
     KafkaConsumer<byte[], byte[]> consumer;
 
     @BeforeAll
     void start(TestEnv env) throws Exception {
+        this.env = env;
         // An OpenAI-compatible endpoint that streams two chunks, then drops the connection.
         llm = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         llm.createContext("/v1/chat/completions", exchange -> {
@@ -115,6 +117,31 @@ class CoachWorkerTest {
         String text = out.stream().filter(o -> o.type() == CoachOutput.Type.token).map(CoachOutput::text).reduce("", String::concat);
         assertThat(CoachAnswers.strictProblems(text)).isEmpty();
         assertThat(done.answer()).isEqualTo(io.streamgate.schemas.Json.mapper().readTree(text));
+    }
+
+    @Test
+    void aTerminalStatusWaitsForTheSessionRowTheApiCommitsAfterItsRequestIsAcknowledged() throws Exception {
+        // The API's row commits just after the broker acknowledges the request; here it comes
+        // only once the answer is already written, the latest a fast answer can meet it.
+        UUID session = request("a fox streamer with a headset");
+        List<CoachOutput> out = outputUntilTerminal(session);
+        try (var c = io.streamgate.platform.db.Database.ownerDataSource(env.databaseUrl()).getConnection();
+             var ps = c.prepareStatement("insert into coach_sessions (id, user_id, prompt, asset_type, output_partition, output_from_offset) "
+                     + "values (?, ?, 'a fox streamer with a headset', 'thumbnail', 0, 0)")) {
+            ps.setObject(1, session);
+            ps.setObject(2, UUID.randomUUID());
+            ps.executeUpdate();
+        }
+        Awaitility.await("the terminal status recorded").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            try (var c = io.streamgate.platform.db.Database.ownerDataSource(env.databaseUrl()).getConnection();
+                 var ps = c.prepareStatement("select status, last_seq from coach_sessions where id = ?")) {
+                ps.setObject(1, session);
+                var rs = ps.executeQuery();
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("done");
+                assertThat(rs.getLong(2)).isEqualTo(out.get(out.size() - 1).seq());
+            }
+        });
     }
 
     @Test
