@@ -2,6 +2,8 @@ package io.streamgate.api.coach;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.JavalinConfig;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.javalin.http.Context;
 import io.streamgate.platform.Component;
 import io.streamgate.platform.Platform;
@@ -16,6 +18,7 @@ import io.streamgate.schemas.coach.CoachTopics;
 import jakarta.servlet.AsyncContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +60,13 @@ public final class CoachApi implements Component {
     private final StreamTickets tickets;
     private final OutputHub hub;
     private final StreamSlots streamSlots;
+    /**
+     * Users Postgres has refused a session, until their window makes room: a flood of creates by
+     * one user is then refused from memory, without a transaction each. Only Postgres grants, so
+     * the limit still holds across instances; bounded, and each entry expires with its window.
+     */
+    private final Cache<UUID, Instant> creationRefusedUntil = Caffeine.newBuilder()
+            .maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(1)).build();
     private final Set<SseConnection> open = ConcurrentHashMap.newKeySet();
     private final SignInStreams signIns = new SignInStreams();
     private Runnable stopRevocations = () -> {};
@@ -111,8 +121,19 @@ public final class CoachApi implements Component {
 
     record CreateSession(String prompt, String assetType, UUID brandKitId) {}
 
+    private ProblemException tooManySessions(long retryAfter) {
+        return new ProblemException(429, "too_many_sessions", "Too Many Requests",
+                "at most " + settings.sessionsPerMinute() + " coach sessions may be created per minute; retry after " + retryAfter + " s")
+                .header("Retry-After", Long.toString(retryAfter)).with("limit", settings.sessionsPerMinute());
+    }
+
     private void create(Context ctx) {
         UUID user = platform.auth().requireUser(ctx);
+        Instant refusedUntil = creationRefusedUntil.getIfPresent(user);
+        if (refusedUntil != null) {
+            long left = Duration.between(platform.clock().instant(), refusedUntil).toSeconds() + 1;
+            if (left > 0) throw tooManySessions(left);
+        }
         CreateSession body = JsonBodies.read(ctx, CreateSession.class);
         String prompt = body.prompt() == null ? null : body.prompt().strip();
         new FieldErrors()
@@ -135,9 +156,8 @@ public final class CoachApi implements Component {
         platform.db().inUserTransaction(user, c -> {
             int retryAfter = CoachSessions.reserveCreation(c, user, settings.sessionsPerMinute());
             if (retryAfter > 0) {
-                throw new ProblemException(429, "too_many_sessions", "Too Many Requests",
-                        "at most " + settings.sessionsPerMinute() + " coach sessions may be created per minute; retry after " + retryAfter + " s")
-                        .header("Retry-After", Integer.toString(retryAfter)).with("limit", settings.sessionsPerMinute());
+                creationRefusedUntil.put(user, platform.clock().instant().plusSeconds(retryAfter));
+                throw tooManySessions(retryAfter);
             }
             CoachSessions.insert(c, id, user, prompt, body.assetType(), body.brandKitId(), partition, from);
             try {

@@ -66,7 +66,8 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  * cost at that pace ({@code COACH_WORKER_THREADS} of them at once).
  *
  * <p>System properties (all optional): {@code phases=readiness,login,sse,coach}, {@code seconds=20}
- * (each flood), {@code quiet=seconds} (each quiet phase), {@code warmup=10}, {@code settle=5} (between
+ * (each flood), {@code quiet=seconds} (each quiet phase), {@code warmup=10} (the probe alone, once),
+ * {@code flood-warmup=15} (each flood, unmeasured, before its quiet phase), {@code settle=5} (between
  * phases), {@code timeout=10} (the client's, seconds), {@code rate=0} (a ceiling in requests per second
  * for the readiness, login and coach floods; 0: as fast as answers come), {@code probe.path=/v1/brand-kits}, {@code probe.interval-ms=20},
  * {@code readiness.concurrency=64}, {@code readiness.path=/health/ready}, {@code login.sources=64},
@@ -86,6 +87,12 @@ public final class AbuseBench {
     static final Duration QUIET = Duration.ofSeconds(Integer.getInteger("quiet", (int) FLOOD.toSeconds()));
     static final Duration WARMUP = Duration.ofSeconds(Integer.getInteger("warmup", 10));
     static final Duration SETTLE = Duration.ofSeconds(Integer.getInteger("settle", 5));
+    /**
+     * Each flood runs this long, unmeasured, before its quiet phase: its code paths (the
+     * refusals) are then compiled, as in a service that has met floods before, and the phase
+     * measures the refusals themselves rather than the JIT compiling them on two cores.
+     */
+    static final Duration FLOOD_WARMUP = Duration.ofSeconds(Integer.getInteger("flood-warmup", 15));
     static final Duration TIMEOUT = Duration.ofSeconds(Integer.getInteger("timeout", 10));
     static final double RATE = Double.parseDouble(System.getProperty("rate", "0"));
     static final String PROBE_PATH = System.getProperty("probe.path", "/v1/brand-kits");
@@ -191,15 +198,19 @@ public final class AbuseBench {
             probeUser.refreshIfOld();
             System.gc();
             Thread.sleep(SETTLE.toMillis());
-            // Made before the quiet phase so both phases run with the same clients and sessions.
             int phaseClients = clients.size();
-            Flood flood = switch (phase) {
-                case "readiness" -> readinessFlood();
-                case "login" -> loginFlood(loginAccounts);
-                case "sse" -> sseFlood(sseUsers);
-                case "coach" -> coachFlood(coachUsers);
-                default -> throw new IllegalStateException(phase);
-            };
+            if (!FLOOD_WARMUP.isZero()) {
+                log("%s: warm-up flood for %d s (not measured)", phase, FLOOD_WARMUP.toSeconds());
+                Flood warm = flood(phase, loginAccounts, sseUsers, coachUsers);
+                warm.start();
+                Thread.sleep(FLOOD_WARMUP.toMillis());
+                warm.stop(TIMEOUT.plusSeconds(5));
+                stopClientsFrom(phaseClients);
+                System.gc();
+                Thread.sleep(SETTLE.toMillis());
+            }
+            // Made before the quiet phase so both phases run with the same clients and sessions.
+            Flood flood = flood(phase, loginAccounts, sseUsers, coachUsers);
             log("%s: quiet phase, probe alone for %d s", phase, QUIET.toSeconds());
             HeapWatch heap = new HeapWatch();
             var cpu0 = ThreadCpu.snapshot();
@@ -228,6 +239,16 @@ public final class AbuseBench {
     }
 
     // --- floods ------------------------------------------------------------------------------
+
+    private Flood flood(String phase, List<User> loginAccounts, List<User> sseUsers, List<User> coachUsers) throws Exception {
+        return switch (phase) {
+            case "readiness" -> readinessFlood();
+            case "login" -> loginFlood(loginAccounts);
+            case "sse" -> sseFlood(sseUsers);
+            case "coach" -> coachFlood(coachUsers);
+            default -> throw new IllegalStateException(phase);
+        };
+    }
 
     private Flood readinessFlood() throws Exception {
         HttpClient client = client(null, READINESS_CONCURRENCY);
@@ -493,7 +514,7 @@ public final class AbuseBench {
     static String command() {
         StringBuilder opts = new StringBuilder(String.format(Locale.ROOT, "-Dphases=%s -Dseconds=%d -Dquiet=%d",
                 String.join(",", PHASES), FLOOD.toSeconds(), QUIET.toSeconds()));
-        for (String key : List.of("warmup", "settle", "timeout", "rate", "probe.path", "probe.interval-ms", "readiness.concurrency",
+        for (String key : List.of("warmup", "flood-warmup", "settle", "timeout", "rate", "probe.path", "probe.interval-ms", "readiness.concurrency",
                 "readiness.path", "login.sources", "login.per-source", "login.accounts", "login.unknown-share", "sse.concurrency",
                 "sse.held", "sse.users", "sse.sessions", "coach.concurrency", "coach.users", "coach.token-delay")) {
             if (System.getProperty(key) != null) opts.append(" -D").append(key).append('=').append(System.getProperty(key));
