@@ -44,7 +44,9 @@ record AuthSettings(
                 env.integer("AUTH_LOGIN_MAX_PER_IP_PER_MINUTE", 30, 1, 1_000_000),
                 env.integer("AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT", 5, 1, 1_000_000),
                 env.duration("AUTH_LOGIN_FAILURE_WINDOW", Duration.ofMinutes(15), false),
-                env.integer("PASSWORD_HASH_CONCURRENCY", Runtime.getRuntime().availableProcessors(), 1, 1024),
+                // One core fewer than the machine has (at least one): a sign-in flood that keeps every
+                // slot busy still leaves a core for the requests of signed-in users.
+                env.integer("PASSWORD_HASH_CONCURRENCY", Math.max(1, Runtime.getRuntime().availableProcessors() - 1), 1, 1024),
                 hashWait,
                 env.integer("AUTH_LIMITER_MAX_KEYS", 20_000, 1, 10_000_000));
     }
