@@ -1,12 +1,6 @@
 package io.streamgate.ingest.auth;
 
-import java.net.Inet4Address;
-import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import io.streamgate.platform.http.ClientAddress;
 
 /**
  * The network a client address belongs to, as the refresh leeway compares clients: an IPv4
@@ -16,50 +10,12 @@ import java.util.regex.Pattern;
  * literal (a misconfigured proxy header, say) is kept whole, so it matches only itself.
  */
 final class AddressPrefix {
-    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
-    /** Only these characters reach {@link InetAddress#getByName}, which then never resolves a name. */
-    private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+    static final int IPV4_BITS = 24;
+    static final int IPV6_BITS = 64;
 
     private AddressPrefix() {}
 
     static String of(String address) {
-        if (address == null || address.isBlank()) return "";
-        String a = address.trim();
-        if (a.startsWith("[") && a.endsWith("]")) a = a.substring(1, a.length() - 1);
-        int zone = a.indexOf('%');
-        if (zone >= 0) a = a.substring(0, zone);
-        Matcher v4 = IPV4.matcher(a);
-        if (v4.matches()) {
-            int[] octets = new int[4];
-            for (int i = 0; i < 4; i++) {
-                octets[i] = Integer.parseInt(v4.group(i + 1));
-                if (octets[i] > 255) return whole(address);
-            }
-            return octets[0] + "." + octets[1] + "." + octets[2] + ".0/24";
-        }
-        if (!IPV6_LITERAL.matcher(a).matches()) return whole(address);
-        try {
-            // A string of hex digits, colons and dots with a colon is parsed as an IPv6 literal
-            // (or refused); it is never looked up in DNS.
-            InetAddress parsed = InetAddress.getByName(a);
-            byte[] b = parsed.getAddress();
-            if (parsed instanceof Inet4Address) {
-                return (b[0] & 0xff) + "." + (b[1] & 0xff) + "." + (b[2] & 0xff) + ".0/24";
-            }
-            if (parsed instanceof Inet6Address) {
-                StringBuilder prefix = new StringBuilder();
-                for (int i = 0; i < 8; i += 2) {
-                    prefix.append(Integer.toHexString(((b[i] & 0xff) << 8) | (b[i + 1] & 0xff))).append(':');
-                }
-                return prefix.append(":/64").toString();
-            }
-        } catch (UnknownHostException e) {
-            // not a valid literal after all: fall through
-        }
-        return whole(address);
-    }
-
-    private static String whole(String address) {
-        return address.trim().toLowerCase(Locale.ROOT);
+        return ClientAddress.network(address, IPV4_BITS, IPV6_BITS);
     }
 }

@@ -51,6 +51,19 @@ public final class ClientAddress {
         return parsed.isIPv6() ? parsed.toPrefixBlock(IPV6_LIMIT_PREFIX).toCanonicalString() : parsed.toCanonicalString();
     }
 
+    /**
+     * The network {@code address} belongs to at the given widths, as CIDR text (e.g.
+     * {@code 203.0.113.0/24}, {@code 2001:db8:1:2::/64}); an IPv4-mapped IPv6 address counts as
+     * its IPv4 address. Text that is no address literal is returned trimmed and lower-cased, so
+     * it matches only itself; nothing is ever looked up in DNS.
+     */
+    public static String network(String address, int ipv4Bits, int ipv6Bits) {
+        if (address == null) return "";
+        IPAddress parsed = parse(address);
+        if (parsed == null) return address.trim().toLowerCase(java.util.Locale.ROOT);
+        return parsed.toPrefixBlock(parsed.isIPv6() ? ipv6Bits : ipv4Bits).toCanonicalString();
+    }
+
     /** Resolves and remembers this request's client address; run by the edge before any handler. */
     static void resolve(Context ctx, TrustedProxies proxies) {
         var values = proxies.isEmpty() ? null : ctx.req().getHeaders(proxies.header().headerName);
