@@ -169,12 +169,15 @@ public final class WebhookIngest implements Component {
     }
 
     private byte[] body(Context ctx) throws Refused {
-        if (ctx.contentLength() > config.maxBodyBytes()) throw tooLarge();
+        if (ctx.contentLength() > config.maxBodyBytes()) {
+            RequestBodies.discard(ctx);
+            throw tooLarge();
+        }
         byte[] body;
         try {
             body = RequestBodies.bytes(ctx);
         } catch (HttpResponseException e) {
-            if (e.getStatus() == 413) throw tooLarge();
+            if (e.getStatus() == 413) throw tooLarge(); // already drained by RequestBodies
             throw e;
         }
         if (body.length > config.maxBodyBytes()) throw tooLarge();

@@ -191,6 +191,45 @@ class BadInputTest {
         }
     }
 
+    @Test
+    void aSenderThatWritesATooLargeBodyWholeStillReadsThe413() throws Exception {
+        // Most senders (payment providers included) send the whole body without waiting for
+        // 100-continue; a server that answered without reading it would close on unread bytes,
+        // and the reset could destroy the answer before it is read.
+        for (int round = 0; round < 5; round++) {
+            byte[] body = new byte[3 << 20];
+            java.util.Arrays.fill(body, (byte) 'x');
+            try (Socket socket = new Socket("127.0.0.1", app.port())) {
+                socket.setSoTimeout(10_000);
+                var out = socket.getOutputStream();
+                out.write(("POST /t/bytes HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\nContent-Length: "
+                        + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(body);
+                out.flush();
+                var in = socket.getInputStream();
+                assertThat(new String(in.readNBytes(12), StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 413");
+                // The body was read, so the connection carries on: nothing was left to reset it.
+                skipResponse(in);
+                out.write("GET /t/query?a=1 HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                assertThat(new String(in.readNBytes(12), StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+            }
+        }
+    }
+
+    /** Reads the rest of a response with a Content-Length body. */
+    static void skipResponse(java.io.InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) throw new IOException("closed in the headers");
+            head.append((char) c);
+        }
+        var m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        assertThat(m.find()).as(head.toString()).isTrue();
+        in.readNBytes(Integer.parseInt(m.group(1)));
+    }
+
     // ---- helpers ----
 
     private static void assertLimit(String body, String limit, long max) throws Exception {
