@@ -2,11 +2,10 @@ package io.streamgate.api.coach;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.JavalinConfig;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.javalin.http.Context;
 import io.streamgate.platform.Component;
 import io.streamgate.platform.Platform;
+import io.streamgate.platform.RefusedUntil;
 import io.streamgate.platform.auth.AccessTokens;
 import io.streamgate.platform.http.FieldErrors;
 import io.streamgate.platform.http.JsonBodies;
@@ -65,8 +64,7 @@ public final class CoachApi implements Component {
      * one user is then refused from memory, without a transaction each. Only Postgres grants, so
      * the limit still holds across instances; bounded, and each entry expires with its window.
      */
-    private final Cache<UUID, Instant> creationRefusedUntil = Caffeine.newBuilder()
-            .maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(1)).build();
+    private final RefusedUntil<UUID> creationRefused;
     private final Set<SseConnection> open = ConcurrentHashMap.newKeySet();
     private final SignInStreams signIns = new SignInStreams();
     private Runnable stopRevocations = () -> {};
@@ -92,6 +90,7 @@ public final class CoachApi implements Component {
         this.tickets = new StreamTickets(secret == null ? "" : secret, settings.ticketTtl(), platform.clock());
         this.hub = new OutputHub(platform.kafka(), platform.metrics());
         this.streamSlots = new StreamSlots(settings.streamsPerUser());
+        this.creationRefused = new RefusedUntil<>(platform.clock(), 100_000);
     }
 
     @Override
@@ -129,11 +128,8 @@ public final class CoachApi implements Component {
 
     private void create(Context ctx) {
         UUID user = platform.auth().requireUser(ctx);
-        Instant refusedUntil = creationRefusedUntil.getIfPresent(user);
-        if (refusedUntil != null) {
-            long left = Duration.between(platform.clock().instant(), refusedUntil).toSeconds() + 1;
-            if (left > 0) throw tooManySessions(left);
-        }
+        Duration refusedFor = creationRefused.refusedFor(user);
+        if (refusedFor != null) throw tooManySessions(refusedFor.toSeconds() + 1);
         CreateSession body = JsonBodies.read(ctx, CreateSession.class);
         String prompt = body.prompt() == null ? null : body.prompt().strip();
         new FieldErrors()
@@ -156,7 +152,7 @@ public final class CoachApi implements Component {
         platform.db().inUserTransaction(user, c -> {
             int retryAfter = CoachSessions.reserveCreation(c, user, settings.sessionsPerMinute());
             if (retryAfter > 0) {
-                creationRefusedUntil.put(user, platform.clock().instant().plusSeconds(retryAfter));
+                creationRefused.refuse(user, platform.clock().instant().plusSeconds(retryAfter));
                 throw tooManySessions(retryAfter);
             }
             CoachSessions.insert(c, id, user, prompt, body.assetType(), body.brandKitId(), partition, from);

@@ -1,10 +1,8 @@
 package io.streamgate.ingest.auth;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.streamgate.platform.RefusedUntil;
 import io.streamgate.platform.db.DatabaseException;
 import io.streamgate.platform.http.ProblemException;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * At most {@code limit} attempts per key per window, across every ingest instance: the count
  * lives in Postgres ({@link AttemptCounters}), and an attempt is counted before the work it
- * guards. In front of it, a bounded in-memory pre-filter (Caffeine) remembers the keys this
- * instance has seen at their limit and until their window ends, so a flood from one address is
+ * guards. In front of it, a bounded in-memory pre-filter ({@link RefusedUntil}) remembers the
+ * keys this instance has seen at their limit and until their window ends, so a flood from one address is
  * refused here without a database round trip. An attempt given back on another instance (a
  * right password) is not seen by this memory until the window ends: it errs on the side of the
  * limit, never past it.
@@ -32,14 +30,12 @@ final class RateLimiter {
     /** An attempt that was counted; give it back with {@link #refund} when it turned out not to count. */
     record Slot(String digest, Instant windowStart) {}
 
-    private record Full(Instant until) {}
-
     private final String scope;
     private final int limit;
     private final Duration window;
     private final AttemptCounters counters;
     private final Clock clock;
-    private final Cache<String, Full> full;
+    private final RefusedUntil<String> full;
     private final Counter refusedLocally;
     private final Counter refusedShared;
 
@@ -49,10 +45,7 @@ final class RateLimiter {
         this.window = window;
         this.counters = counters;
         this.clock = clock;
-        this.full = Caffeine.newBuilder()
-                .maximumSize(maxKeys)
-                .expireAfter(Expiry.<String, Full>writing((key, value) -> until(value)))
-                .build();
+        this.full = new RefusedUntil<>(clock, maxKeys);
         this.refusedLocally = Counter.builder("auth.rate_limit.refused").tag("limit", scope).tag("where", "local")
                 .description("attempts refused by the in-memory pre-filter, without a database round trip").register(metrics);
         this.refusedShared = Counter.builder("auth.rate_limit.refused").tag("limit", scope).tag("where", "shared")
@@ -66,10 +59,10 @@ final class RateLimiter {
     Slot acquire(String key, String refusal) {
         String digest = digest(key);
         Instant now = clock.instant();
-        Full known = full.getIfPresent(digest);
-        if (known != null && now.isBefore(known.until())) {
+        Duration refusedFor = full.refusedFor(digest);
+        if (refusedFor != null) {
             refusedLocally.increment();
-            throw tooMany(known.until(), now, refusal);
+            throw tooMany(refusedFor, refusal);
         }
         AttemptCounters.Count count;
         try {
@@ -78,10 +71,10 @@ final class RateLimiter {
             log.warn("cannot count a {} attempt: {}", scope, e.getMessage());
             throw ProblemException.unavailable("database_unavailable", "the database is unavailable; retry shortly", 2);
         }
-        if (count.attempts() >= limit) full.put(digest, new Full(count.expiresAt()));
+        if (count.attempts() >= limit) full.refuse(digest, count.expiresAt());
         if (!count.admitted()) {
             refusedShared.increment();
-            throw tooMany(count.expiresAt(), now, refusal);
+            throw tooMany(Duration.between(now, count.expiresAt()), refusal);
         }
         return new Slot(digest, count.windowStart());
     }
@@ -92,7 +85,7 @@ final class RateLimiter {
      * side of the limit.
      */
     void refund(Slot slot) {
-        full.invalidate(slot.digest());
+        full.forget(slot.digest());
         try {
             counters.refund(slot.digest(), slot.windowStart());
         } catch (DatabaseException e) {
@@ -102,13 +95,7 @@ final class RateLimiter {
 
     /** Keys remembered by the pre-filter now (after pending evictions). */
     long localKeys() {
-        full.cleanUp();
-        return full.estimatedSize();
-    }
-
-    private Duration until(Full value) {
-        Duration left = Duration.between(clock.instant(), value.until());
-        return left.isNegative() ? Duration.ZERO : left;
+        return full.size();
     }
 
     /** The scope and key hashed: fixed-size keys, and no address or email stored in clear. */
@@ -121,8 +108,8 @@ final class RateLimiter {
         }
     }
 
-    private static ProblemException tooMany(Instant until, Instant now, String detail) {
-        long seconds = Math.max(1, (Duration.between(now, until).toMillis() + 999) / 1000);
+    private static ProblemException tooMany(Duration left, String detail) {
+        long seconds = Math.max(1, (left.toMillis() + 999) / 1000);
         return new ProblemException(429, "rate_limited", "Too Many Requests", detail)
                 .header("Retry-After", Long.toString(seconds)).with("retry_after", seconds);
     }
