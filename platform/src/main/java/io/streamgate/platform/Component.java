@@ -12,6 +12,15 @@ public interface Component extends AutoCloseable {
     /** Adds this part's routes (and plugins) to the HTTP server. */
     default void http(JavalinConfig config) {}
 
+    /**
+     * Paths (Jetty path specs; {@code ^...$} for a regular expression) whose requests stay open
+     * for minutes, such as event streams: they skip the edge's admission queue, since each would
+     * hold one of its few slots for its whole life; their handlers bound their own connects.
+     */
+    default java.util.List<String> streamingPaths() {
+        return java.util.List.of();
+    }
+
     /** Starts background work (Streams, consumers). Called after the HTTP server is built. */
     default void start() {}
 

@@ -101,6 +101,12 @@ public final class CoachApi implements Component {
         config.routes.get("/v1/coach/sessions/{id}/events", this::events);
     }
 
+    /** Event streams stay open for minutes; {@link StreamSlots} bounds them per user instead of the edge's admission queue. */
+    @Override
+    public List<String> streamingPaths() {
+        return List.of("^/v1/coach/sessions/[^/]+/events$");
+    }
+
     @Override
     public void start() {
         scheduler = Executors.newScheduledThreadPool(1, r -> {

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The address of the client a request came from, for limits and audit. The edge resolves it
- * once per request: the socket peer, unless that peer is a trusted proxy ({@link TrustedProxies});
+ * The address of the client a request came from, for limits and audit. It is resolved at
+ * most once per request: the socket peer, unless that peer is a trusted proxy ({@link TrustedProxies});
  * then the proxies' forwarding header is read right to left, skipping trusted hops, and the first
  * untrusted address is the client. Everything left of that address was written by the client
  * and is never looked at, so a client cannot choose its own address. A hop that cannot be read
@@ -23,6 +23,7 @@ import java.util.Locale;
  */
 public final class ClientAddress {
     static final String ATTRIBUTE = "streamgate.client-address";
+    private static final String PROXIES_ATTRIBUTE = "streamgate.trusted-proxies";
     /** A proxy chain longer than this is not one anybody runs; the walk stops there. */
     static final int MAX_HOPS = 32;
     /** Prefix length IPv6 clients are limited by: a subscriber gets at least a /64 and may use any address in it. */
@@ -33,10 +34,19 @@ public final class ClientAddress {
 
     private ClientAddress() {}
 
-    /** The client's address for this request, as resolved by the edge (the socket peer when the edge did not run). */
+    /**
+     * The client's address for this request, resolved on first use with the proxies the edge
+     * trusts (none when the edge did not run) and remembered for the rest of the request: most
+     * requests never need it.
+     */
     public static String of(Context ctx) {
         if (ctx.attribute(ATTRIBUTE) instanceof String resolved) return resolved;
-        return resolve(ctx.req().getRemoteAddr(), List.of(), TrustedProxies.none());
+        TrustedProxies proxies = ctx.attribute(PROXIES_ATTRIBUTE) instanceof TrustedProxies trusted ? trusted : TrustedProxies.none();
+        var values = proxies.isEmpty() ? null : ctx.req().getHeaders(proxies.header().headerName);
+        List<String> header = values == null ? List.of() : Collections.list(values);
+        String resolved = resolve(ctx.req().getRemoteAddr(), header, proxies);
+        ctx.attribute(ATTRIBUTE, resolved);
+        return resolved;
     }
 
     /** The key limits count this request's client by: IPv4 as is, IPv6 by its /64. */
@@ -64,11 +74,21 @@ public final class ClientAddress {
         return parsed.toPrefixBlock(parsed.isIPv6() ? ipv6Bits : ipv4Bits).toCanonicalString();
     }
 
-    /** Resolves and remembers this request's client address; run by the edge before any handler. */
-    static void resolve(Context ctx, TrustedProxies proxies) {
-        var values = proxies.isEmpty() ? null : ctx.req().getHeaders(proxies.header().headerName);
-        List<String> header = values == null ? List.of() : Collections.list(values);
-        ctx.attribute(ATTRIBUTE, resolve(ctx.req().getRemoteAddr(), header, proxies));
+    /**
+     * Whether a URL's host names this machine by its literal form alone: {@code localhost}, an
+     * IPv4 address in 127.0.0.0/8, {@code ::1} (bracketed or not) or an IPv4-mapped loopback.
+     * Nothing is resolved, so what counts cannot change with DNS.
+     */
+    public static boolean isLoopbackLiteral(String host) {
+        if (host == null) return false;
+        if (host.trim().equalsIgnoreCase("localhost")) return true;
+        IPAddress address = parse(host);
+        return address != null && address.isLoopback();
+    }
+
+    /** Tells {@link #of} which proxies this edge trusts; run by the edge before any handler. */
+    static void trust(Context ctx, TrustedProxies proxies) {
+        if (!proxies.isEmpty()) ctx.attribute(PROXIES_ATTRIBUTE, proxies);
     }
 
     /**

@@ -18,12 +18,16 @@ import org.eclipse.jetty.util.Callback;
  * body too, never Jetty's HTML page.
  */
 final class EdgeErrorHandler extends ErrorHandler {
+    /** The detail of a 503 the edge answers itself: too many requests waiting ({@link PriorityAdmission}). */
+    static final String BUSY = "the server is busy; retry after the number of seconds in Retry-After";
 
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause, Callback callback) {
         HttpFields.Mutable headers = response.getHeaders();
         String requestId = RandomIds.uuidString();
         decorate(headers, requestId);
+        // The edge's own 503 (admission) is always a moment's overload: say when to come back.
+        if (code == 503) headers.put(HttpHeader.RETRY_AFTER, PriorityAdmission.RETRY_AFTER_SECONDS);
         response.write(true, ByteBuffer.wrap(body(code, requestId)), callback);
     }
 
@@ -47,8 +51,8 @@ final class EdgeErrorHandler extends ErrorHandler {
     }
 
     private static byte[] body(int status, String requestId) {
-        Problem problem = new Problem(HttpEdge.slug(status), HttpEdge.reason(status), status,
-                "the request could not be read as HTTP", requestId, Map.of());
+        String detail = status == 503 ? BUSY : "the request could not be read as HTTP";
+        Problem problem = new Problem(HttpEdge.slug(status), HttpEdge.reason(status), status, detail, requestId, Map.of());
         return Json.mapper().valueToTree(problem).toString().getBytes(StandardCharsets.UTF_8);
     }
 }

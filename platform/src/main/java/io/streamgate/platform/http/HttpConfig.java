@@ -17,6 +17,7 @@ import java.util.List;
  *     request whose headers or body stop arriving then ends (408 when the handler was reading
  *     the body); must exceed the coach stream's heartbeat interval
  * @param trustedProxies proxies whose forwarding header names the client ({@link ClientAddress})
+ * @param admission how many requests are handled at once and how the rest wait ({@link PriorityAdmission})
  */
 public record HttpConfig(
         String host,
@@ -28,16 +29,17 @@ public record HttpConfig(
         Path tlsKeystore,
         String tlsKeystorePassword,
         Duration idleTimeout,
-        TrustedProxies trustedProxies) {
+        TrustedProxies trustedProxies,
+        AdmissionConfig admission) {
 
     /** Jetty's own default, which the edge used before it was a setting. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
-    /** Served directly to clients, no proxy trusted, Jetty's idle timeout. */
+    /** Served directly to clients, no proxy trusted, Jetty's idle timeout, default admission. */
     public HttpConfig(String host, int port, List<String> corsAllowedOrigins, int compressionMinBytes, int compressionLevel,
                       long maxBodyBytes, Path tlsKeystore, String tlsKeystorePassword) {
         this(host, port, corsAllowedOrigins, compressionMinBytes, compressionLevel, maxBodyBytes, tlsKeystore, tlsKeystorePassword,
-                DEFAULT_IDLE_TIMEOUT, TrustedProxies.none());
+                DEFAULT_IDLE_TIMEOUT, TrustedProxies.none(), AdmissionConfig.defaults());
     }
 
     public static HttpConfig from(Env env) {
@@ -62,16 +64,12 @@ public record HttpConfig(
                 keystore == null ? null : Path.of(keystore),
                 keystorePassword,
                 env.duration("HTTP_IDLE_TIMEOUT", DEFAULT_IDLE_TIMEOUT, false),
-                TrustedProxies.from(env));
+                TrustedProxies.from(env),
+                AdmissionConfig.from(env));
     }
 
     public HttpConfig withTls(Path keystore, String password) {
         return new HttpConfig(host, port, corsAllowedOrigins, compressionMinBytes, compressionLevel, maxBodyBytes, keystore, password,
-                idleTimeout, trustedProxies);
-    }
-
-    public HttpConfig withPort(int newPort) {
-        return new HttpConfig(host, newPort, corsAllowedOrigins, compressionMinBytes, compressionLevel, maxBodyBytes, tlsKeystore,
-                tlsKeystorePassword, idleTimeout, trustedProxies);
+                idleTimeout, trustedProxies, admission);
     }
 }

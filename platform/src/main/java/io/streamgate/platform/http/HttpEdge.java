@@ -9,6 +9,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamgate.platform.Component;
@@ -59,6 +60,14 @@ public final class HttpEdge {
      */
     public static Javalin create(HttpConfig http, ManagementConfig management, PrometheusMeterRegistry metrics, Health health,
             List<? extends Component> components) {
+        List<String> streamingPaths = components.stream().flatMap(c -> c.streamingPaths().stream()).toList();
+        ClientStanding standing = new ClientStanding(http.trustedProxies(), http.admission().refusalMemory());
+        PriorityAdmission admission = new PriorityAdmission(http.admission(), standing, streamingPaths);
+        RefusedClientDelay delay = new RefusedClientDelay(http.admission(), standing, admission);
+        Gauge.builder("http.server.admission.waiting", admission, PriorityAdmission::getSuspendedRequestCount)
+                .description("requests waiting for one of the HTTP_MAX_ACTIVE_REQUESTS slots").register(metrics);
+        Gauge.builder("http.server.admission.delayed", delay, RefusedClientDelay::delayedRequestCount)
+                .description("requests of clients refused a moment ago, waiting out HTTP_REFUSED_CLIENT_DELAY").register(metrics);
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -72,6 +81,8 @@ public final class HttpEdge {
                 server.setAttribute("org.eclipse.jetty.server.Request.maxFormContentSize", (int) http.maxBodyBytes());
                 server.setErrorHandler(new EdgeErrorHandler());
                 idleTimeout(server, http.idleTimeout());
+                // Javalin puts its servlet context inside the innermost handler it finds here.
+                server.setHandler(delay);
             });
             config.jetty.modifyHttpConfiguration(hc -> {
                 hc.setSendServerVersion(false);
@@ -82,7 +93,7 @@ public final class HttpEdge {
             });
             if (http.tlsKeystore() != null) configureTls(config, http);
             cors(config, http);
-            edgeHandlers(config, metrics, http.trustedProxies());
+            edgeHandlers(config, metrics, http.trustedProxies(), standing);
             errors(config);
             // With a management listener, readiness and metrics are only there.
             operations(config, metrics, health, management == null);
@@ -133,10 +144,12 @@ public final class HttpEdge {
 
     private record TimerKey(String method, String route, int status) {}
 
-    private static void edgeHandlers(JavalinConfig config, PrometheusMeterRegistry metrics, TrustedProxies trustedProxies) {
+    /** The edge's own work around every request; {@code standing} (or null) learns how each was answered. */
+    private static void edgeHandlers(JavalinConfig config, PrometheusMeterRegistry metrics, TrustedProxies trustedProxies,
+            ClientStanding standing) {
         Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
         config.routes.before(ctx -> {
-            ClientAddress.resolve(ctx, trustedProxies);
+            ClientAddress.trust(ctx, trustedProxies);
             SecurityHeaders.apply(ctx);
             // The body may be compressed or not depending on this request header.
             ctx.res().addHeader("Vary", "Accept-Encoding");
@@ -160,6 +173,7 @@ public final class HttpEdge {
                         .publishPercentileHistogram()
                         .register(metrics)));
             }
+            if (standing != null) standing.answered(ctx.header("Authorization"), () -> ClientAddress.of(ctx), ctx.statusCode());
             // The request may have finished on another thread than it started on (an asynchronous handler).
             MDC.put(RequestIds.MDC_KEY, RequestIds.of(ctx));
             accessLog.info("{} {} {} {}ms route={}", ctx.method().name(), ctx.path(), ctx.statusCode(), Math.round(ms), route);
@@ -243,7 +257,7 @@ public final class HttpEdge {
                 hc.setSendServerVersion(false);
                 hc.setSendXPoweredBy(false);
             });
-            edgeHandlers(config, metrics, TrustedProxies.none());
+            edgeHandlers(config, metrics, TrustedProxies.none(), null);
             errors(config);
             operations(config, metrics, health, true);
         });

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 class BadInputTest {
     static final Duration IDLE = Duration.ofSeconds(1);
     static final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    static final Javalin app = HttpEdge.create(new HttpConfig("127.0.0.1", 0, List.of(), 1024, 6, 1 << 20, null, null, IDLE, TrustedProxies.none()),
+    static final Javalin app = HttpEdge.create(new HttpConfig("127.0.0.1", 0, List.of(), 1024, 6, 1 << 20, null, null, IDLE, TrustedProxies.none(), AdmissionConfig.defaults()),
             metrics, new Health(), List.of(new Routes())).start();
     static final HttpClient client = HttpClient.newHttpClient();
 

@@ -39,7 +39,7 @@ class ClientAddressTest {
     static void start() {
         metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         HttpConfig config = new HttpConfig("127.0.0.1", 0, List.of(), 1024, 6, 64 * 1024, null, null, HttpConfig.DEFAULT_IDLE_TIMEOUT,
-                proxies("127.0.0.1/32, 10.0.0.0/8", "x-forwarded-for"));
+                proxies("127.0.0.1/32, 10.0.0.0/8", "x-forwarded-for"), AdmissionConfig.defaults());
         Component echo = new Component() {
             @Override
             public void http(JavalinConfig c) {

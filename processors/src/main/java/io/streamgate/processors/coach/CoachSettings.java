@@ -1,21 +1,17 @@
 package io.streamgate.processors.coach;
 
 import io.streamgate.platform.config.Env;
-import java.net.InetAddress;
+import io.streamgate.platform.http.ClientAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The coach worker's configuration: the offline model (default) or an OpenAI-compatible
  * endpoint when {@code COACH_LLM_URL} is set.
  */
 public record CoachSettings(CoachModel model, int workerThreads) {
-    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
 
     public static CoachSettings from(Env env) {
         Duration tokenDelay = env.duration("COACH_TOKEN_DELAY", Duration.ofMillis(15), true);
@@ -52,34 +48,11 @@ public record CoachSettings(CoachModel model, int workerThreads) {
             env.problem("COACH_LLM_URL must be an http(s) URL of a chat-completions endpoint, e.g. https://api.openai.com/v1/chat/completions");
             return URI.create("https://invalid.invalid");
         }
-        if (scheme.equals("http") && !isLoopback(uri.getHost())) {
+        if (scheme.equals("http") && !ClientAddress.isLoopbackLiteral(uri.getHost())) {
             env.problem("COACH_LLM_URL must use https unless its host is a loopback address (127.0.0.0/8, ::1, localhost); got http to "
                     + uri.getHost());
         }
         return uri;
     }
 
-    /**
-     * Whether {@code host} (as {@link URI#getHost()} gives it) names this machine by its
-     * literal form alone: {@code localhost}, an IPv4 address in 127.0.0.0/8 or the IPv6 {@code ::1}.
-     * No name is resolved, so what counts cannot change with DNS.
-     */
-    static boolean isLoopback(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        if (h.equals("localhost")) return true;
-        Matcher v4 = IPV4.matcher(h);
-        if (v4.matches()) {
-            for (int i = 1; i <= 4; i++) if (Integer.parseInt(v4.group(i)) > 255) return false;
-            return Integer.parseInt(v4.group(1)) == 127;
-        }
-        if (h.startsWith("[") && h.endsWith("]")) {
-            try {
-                // A bracketed literal: InetAddress parses it without any lookup.
-                return InetAddress.getByName(h).isLoopbackAddress();
-            } catch (UnknownHostException e) {
-                return false;
-            }
-        }
-        return false;
-    }
 }
