@@ -21,17 +21,19 @@ import org.eclipse.jetty.server.Request;
  * are slowed ({@link RefusedClientDelay}):
  *
  * <ul>
- *   <li>{@link Standing#REFUSED}: refused in the last {@link AdmissionConfig#refusalMemory}: a
- *       credential answered 429, or an address whose requests were answered 401, 403 or
- *       (without a credential) 429;
- *   <li>{@link Standing#KNOWN}: a credential (the {@code Authorization} header) the edge
- *       answered without 401 or 403 in the last {@link #CREDENTIAL_MEMORY}, and not refused since;
+ *   <li>{@link Standing#KNOWN}: a credential (the {@code Authorization} header) the edge has
+ *       answered without 401, 403 or 429, used within the last {@link #CREDENTIAL_MEMORY};
+ *   <li>{@link Standing#REFUSED}: refused in the last {@link AdmissionConfig#refusalMemory}:
+ *       a credential answered 401, 403 or 429, or an address whose requests were answered 401,
+ *       403 or 429 without a credential or with one the edge did not know;
  *   <li>{@link Standing#ANONYMOUS}: everyone else.
  * </ul>
  *
  * <p>A client earns its standing only by what it did: a forged or random credential is unknown,
- * so it counts as anonymous, and its 401 marks its address. Credentials are remembered by a
- * SHA-256 prefix, never as text. Both memories are bounded Caffeine caches.
+ * so it counts as anonymous, and its 401 marks its address. A known credential's 401 (an access
+ * token that just expired) marks only that credential, so the client's refresh from the same
+ * address is not slowed. Credentials are remembered by a SHA-256 prefix, never as text. Both
+ * memories are bounded Caffeine caches.
  */
 final class ClientStanding {
     static final Duration CREDENTIAL_MEMORY = Duration.ofMinutes(10);
@@ -42,7 +44,7 @@ final class ClientStanding {
 
     private final TrustedProxies proxies;
     private final Cache<Long, Boolean> knownCredentials = Caffeine.newBuilder()
-            .maximumSize(MEMORY_ENTRIES).expireAfterWrite(CREDENTIAL_MEMORY).build();
+            .maximumSize(MEMORY_ENTRIES).expireAfterAccess(CREDENTIAL_MEMORY).build();
     private final Cache<String, Boolean> refused;
 
     ClientStanding(TrustedProxies proxies, Duration refusalMemory) {
@@ -71,16 +73,22 @@ final class ClientStanding {
      * as refused. Run by the edge after every answer; the address is resolved only for a refusal.
      */
     void answered(String credential, Supplier<String> clientAddress, int status) {
-        boolean unauthenticated = status == HttpStatus.UNAUTHORIZED_401 || status == HttpStatus.FORBIDDEN_403;
-        if (unauthenticated || (status == HttpStatus.TOO_MANY_REQUESTS_429 && credential == null)) {
-            refused.put(addressKey(ClientAddress.limitKey(clientAddress.get())), Boolean.TRUE);
-        } else if (credential != null) {
-            long digest = digest(credential);
-            if (status == HttpStatus.TOO_MANY_REQUESTS_429) {
-                refused.put(credentialKey(digest), Boolean.TRUE);
-            } else if (knownCredentials.getIfPresent(digest) == null) {
-                knownCredentials.put(digest, Boolean.TRUE);
+        boolean refusal = status == HttpStatus.UNAUTHORIZED_401 || status == HttpStatus.FORBIDDEN_403
+                || status == HttpStatus.TOO_MANY_REQUESTS_429;
+        if (credential == null) {
+            if (refusal) refused.put(addressKey(ClientAddress.limitKey(clientAddress.get())), Boolean.TRUE);
+            return;
+        }
+        long digest = digest(credential);
+        boolean known = knownCredentials.getIfPresent(digest) != null;
+        if (refusal) {
+            refused.put(credentialKey(digest), Boolean.TRUE);
+            // A credential nobody was ever served with: its address is all that tells its sender.
+            if (!known && status != HttpStatus.TOO_MANY_REQUESTS_429) {
+                refused.put(addressKey(ClientAddress.limitKey(clientAddress.get())), Boolean.TRUE);
             }
+        } else if (!known) {
+            knownCredentials.put(digest, Boolean.TRUE);
         }
     }
 

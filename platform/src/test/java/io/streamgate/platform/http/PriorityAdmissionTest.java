@@ -169,6 +169,37 @@ class PriorityAdmissionTest {
     }
 
     @Test
+    void aKnownCredentialRefusedSlowsThatCredentialNotItsAddress() throws Exception {
+        start(Duration.ofMinutes(1), Duration.ofMinutes(1));
+        assertThat(send("/t/status/200", "Bearer expiring", null).statusCode()).isEqualTo(200);
+        // the access token expires: the client is told so, then refreshes from the same address
+        assertThat(send("/t/status/401", "Bearer expiring", null).statusCode()).isEqualTo(401);
+
+        assertThat(send("/t/record/refresh", null, null).statusCode()).isEqualTo(200);
+
+        CompletableFuture<HttpResponse<String>> stale = sendAsync("/t/record/stale", "Bearer expiring", null);
+        while (delay().delayedRequestCount() == 0) {
+            assertThat(stale).isNotDone();
+            Thread.sleep(2);
+        }
+        assertThat(admitted).containsExactly("refresh");
+    }
+
+    @Test
+    void aForgedCredentialRefusedSlowsItsAddress() throws Exception {
+        start(Duration.ofMinutes(1), Duration.ofMinutes(1));
+        assertThat(send("/t/status/401", "Bearer forged-1", FLOODER_ADDRESS).statusCode()).isEqualTo(401);
+
+        CompletableFuture<HttpResponse<String>> next = sendAsync("/t/record/forged-2", "Bearer forged-2", FLOODER_ADDRESS);
+        while (delay().delayedRequestCount() == 0) {
+            assertThat(next).isNotDone();
+            Thread.sleep(2);
+        }
+        assertThat(send("/t/record/elsewhere", "Bearer forged-3", "198.51.100.1").statusCode()).isEqualTo(200);
+        assertThat(admitted).containsExactly("elsewhere");
+    }
+
+    @Test
     void aDelayedRequestIsHandledAfterItsWaitNotRefused() throws Exception {
         start(Duration.ofMinutes(1), Duration.ofMillis(100));
         assertThat(send("/t/status/401", null, FLOODER_ADDRESS).statusCode()).isEqualTo(401);
