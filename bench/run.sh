@@ -8,6 +8,7 @@
 #   bench/run.sh abuse                                   floods (readiness, login from 64 addresses, SSE connects, coach creates), each beside
 #                                                        a quiet phase; -Dphases, -Dseconds, -Dquiet... in BENCH_JAVA_OPTS (see AbuseBench);
 #                                                        a JSON line per flood appended to bench/results/abuse.jsonl, logs in bench/results/abuse.log
+#   bench/run.sh startup [rounds]                        ./streamgate dev to ready: fresh data dir and restart (bench/startup.sh)
 # The JVM gets a common ForkJoinPool of 2: with the default (cores - 1 = 1 on a 2-core box)
 # CompletableFuture falls back to a new thread per async task, and the JDK HttpClient the load
 # drivers use completes every response through one, which would bill thousands of thread starts
@@ -23,8 +24,9 @@ case "$name" in
   webhooks) main=io.streamgate.bench.webhooks.WebhookBench; log=bench/results/webhooks.log ;;
   auth) main=io.streamgate.bench.auth.RefreshBench; log=bench/results/auth.log ;;
   abuse) main=io.streamgate.bench.abuse.AbuseBench; log=bench/results/abuse.log ;;
+  startup) exec bench/startup.sh "$@" ;;
   *.*)  main="$name" ;;
-  *) echo "usage: bench/run.sh <rls|edge|webhooks|auth|abuse|fully.qualified.Class> [args...]" >&2; exit 64 ;;
+  *) echo "usage: bench/run.sh <rls|edge|webhooks|auth|abuse|startup|fully.qualified.Class> [args...]" >&2; exit 64 ;;
 esac
 cp_file="$(mktemp)"
 trap 'rm -f "$cp_file"' EXIT
