@@ -231,6 +231,8 @@ public final class Streamgate implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        // Checks go down one by one as their components close: expected now, not a warning.
+        if (platform != null) platform.health().stopping();
         while (!closeables.isEmpty()) {
             AutoCloseable c = closeables.pop();
             try {

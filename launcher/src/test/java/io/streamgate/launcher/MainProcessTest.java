@@ -88,11 +88,13 @@ class MainProcessTest {
      * last, which drains the queue.
      */
     @Test
-    void sigtermDrainsTheLogQueue() throws Exception {
+    void sigtermDrainsTheLogQueueAndACleanStartAndStopLogNoWarning() throws Exception {
+        // Under the build directory, not the OS temp dir: Kafka Streams rightly warns about state there.
+        Path dataDir = Files.createDirectories(Path.of("target", "main-process-" + UUID.randomUUID()));
         try (TestDatabase database = TestDatabase.create("mainlog")) {
             List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
                     "-Dlogback.configurationFile=logback.xml", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                    "dev", "--port", "0", "--kafka-port", "0", "--data-dir", dataDir.toString());
+                    "dev", "--port", "0", "--kafka-port", "0", "--data-dir", dataDir.toAbsolutePath().toString());
             ProcessBuilder pb = new ProcessBuilder(command);
             pb.environment().keySet().removeIf(k -> k.startsWith("KAFKA_") || k.startsWith("DATABASE_") || k.startsWith("HTTP_") || k.startsWith("LOG_"));
             pb.environment().put("DATABASE_URL", database.url().jdbcUrl() + "?user=" + database.url().user());
@@ -117,8 +119,15 @@ class MainProcessTest {
                 String log = Files.readString(err);
                 assertThat(log).contains("streamgate: stopping");
                 assertThat(log.lines().filter(l -> l.contains("\"http.access\"") && l.contains(requestId))).hasSize(1);
+                // A newcomer's first start and stop: any WARN or ERROR would look like trouble.
+                assertThat(log.lines().filter(l -> l.contains("\"level\":\"WARN\"") || l.contains("\"level\":\"ERROR\"")))
+                        .as("WARN and ERROR lines of a clean dev start and stop").isEmpty();
             } finally {
                 p.destroyForcibly();
+            }
+        } finally {
+            try (var paths = Files.walk(dataDir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
             }
         }
     }

@@ -48,6 +48,7 @@ import org.slf4j.LoggerFactory;
 public final class Health implements AutoCloseable {
     /** How often the background evaluation runs (the delay between the end of one and the start of the next). */
     public static final Duration PERIOD = Duration.ofSeconds(1);
+    private volatile boolean stopping;
     /**
      * How long a check may take before it counts as down. Above the two seconds the built-in
      * checks give their own clients (Kafka metadata, Postgres query), so they answer false
@@ -151,6 +152,15 @@ public final class Health implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::refreshQuietly, 0, period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * The process has begun to stop: from now on a check going down is logged at INFO, not as a
+     * warning, since each goes down as its component closes. Evaluation goes on until
+     * {@link #close()}, so readiness keeps saying what still works.
+     */
+    public void stopping() {
+        stopping = true;
+    }
+
     /** Stops the background evaluation and abandons any check still running. */
     @Override
     public synchronized void close() {
@@ -245,6 +255,7 @@ public final class Health implements AutoCloseable {
                 log.warn("readiness check {} gave no answer within {} ms: counted as down", name, checkTimeout.toMillis());
             } else if (was != null && !was.equals(ok)) {
                 if (ok) log.info("readiness check {} is up", name);
+                else if (stopping) log.info("readiness check {} is down (stopping)", name);
                 else log.warn("readiness check {} is down", name);
             }
         });

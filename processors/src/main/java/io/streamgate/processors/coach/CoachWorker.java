@@ -89,8 +89,8 @@ public final class CoachWorker implements Component {
 
     @Override
     public void start() {
-        consumer = new KafkaConsumer<>(platform.kafka().consumer("coach-worker", GROUP));
-        producer = new KafkaProducer<>(platform.kafka().producer("coach-worker"));
+        consumer = new KafkaConsumer<>(platform.kafka().consumer("coach-worker-requests", GROUP));
+        producer = new KafkaProducer<>(platform.kafka().producer("coach-worker-output"));
         consumerMetrics = new KafkaClientMetrics(consumer);
         consumerMetrics.bindTo(platform.metrics());
         producerMetrics = new KafkaClientMetrics(producer);

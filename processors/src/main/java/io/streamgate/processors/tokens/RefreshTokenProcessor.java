@@ -5,7 +5,6 @@ import io.streamgate.platform.kafka.StreamsComponent;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -37,8 +36,10 @@ public final class RefreshTokenProcessor {
         if (!guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2) && !guarantee.equals(StreamsConfig.AT_LEAST_ONCE)) {
             platform.env().problem("AUTH_PROCESSING_GUARANTEE must be exactly_once_v2 or at_least_once, got '" + guarantee + "'");
         }
+        Properties overrides = latencyOverrides(guarantee);
         return new StreamsComponent(platform, RefreshTokenTopology.APPLICATION_ID,
-                RefreshTokenTopology.build(new StreamsBuilder(), rules, platform.clock()), latencyOverrides(guarantee));
+                RefreshTokenTopology.build(platform.kafka().builder(RefreshTokenTopology.APPLICATION_ID, overrides), rules, platform.clock()),
+                overrides);
     }
 
     /** The request/reply latency knobs measured in docs/architecture.md. */
