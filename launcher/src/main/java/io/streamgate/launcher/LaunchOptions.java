@@ -3,6 +3,7 @@ package io.streamgate.launcher;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -11,7 +12,7 @@ import java.util.TreeMap;
  * they stand for ({@code --port} over {@code HTTP_PORT}, {@code --data-dir} over
  * {@code STREAMGATE_DATA_DIR}).
  */
-public record LaunchOptions(Role role, boolean help, Map<String, String> envOverrides, boolean fresh, boolean tls) {
+public record LaunchOptions(Role role, boolean help, boolean version, Map<String, String> envOverrides, boolean fresh, boolean tls) {
 
     public enum Role {
         DEV, ALL, INGEST, PROCESSORS, API;
@@ -45,6 +46,7 @@ public record LaunchOptions(Role role, boolean help, Map<String, String> envOver
               --fresh           dev only: wipe the data directory first
               --tls             dev only: serve HTTPS with a generated self-signed certificate
               --kafka-port N    dev only: the embedded broker's port (default 9092; 0 picks a free one)
+              -V, --version     the version
               -h, --help        this text
 
             Configuration comes from environment variables; see README.md.
@@ -53,6 +55,7 @@ public record LaunchOptions(Role role, boolean help, Map<String, String> envOver
     public static LaunchOptions parse(String... args) {
         Role role = null;
         boolean help = false;
+        boolean version = false;
         boolean fresh = false;
         boolean tls = false;
         Map<String, String> overrides = new TreeMap<>();
@@ -61,6 +64,7 @@ public record LaunchOptions(Role role, boolean help, Map<String, String> envOver
             String arg = args[i];
             switch (arg) {
                 case "-h", "--help", "help" -> help = true;
+                case "-V", "--version", "version" -> version = true;
                 case "--fresh" -> fresh = true;
                 case "--tls" -> tls = true;
                 case "--port", "--data-dir", "--kafka-port" -> {
@@ -81,20 +85,20 @@ public record LaunchOptions(Role role, boolean help, Map<String, String> envOver
                     else if (arg.startsWith("-")) problems.add("unknown flag " + arg);
                     else if (role == null) {
                         try {
-                            role = Role.valueOf(arg.toUpperCase());
+                            role = Role.valueOf(arg.toUpperCase(Locale.ROOT));
                         } catch (IllegalArgumentException e) {
                             problems.add("unknown role '" + arg + "' (dev, all, ingest, processors, api)");
                         }
-                    } else problems.add("only one role may be given, got '" + arg + "' after " + role.name().toLowerCase());
+                    } else problems.add("only one role may be given, got '" + arg + "' after " + role.name().toLowerCase(Locale.ROOT));
                 }
             }
         }
         if (!problems.isEmpty()) throw new UsageException(String.join("\n", problems));
-        if (role == null && !help) throw new UsageException("no role given");
+        if (role == null && !help && !version) throw new UsageException("no role given");
         if (role != null && role != Role.DEV && (fresh || tls)) {
             throw new UsageException("--fresh and --tls are for dev only");
         }
-        return new LaunchOptions(role, help, overrides, fresh, tls);
+        return new LaunchOptions(role, help, version, overrides, fresh, tls);
     }
 
     public Path dataDir(Map<String, String> env) {

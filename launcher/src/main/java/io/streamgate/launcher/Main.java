@@ -1,6 +1,7 @@
 package io.streamgate.launcher;
 
 import ch.qos.logback.classic.LoggerContext;
+import io.streamgate.platform.Version;
 import io.streamgate.platform.config.ConfigException;
 import io.streamgate.platform.db.DatabaseUnavailableException;
 import java.util.concurrent.CountDownLatch;
@@ -23,6 +24,10 @@ public final class Main {
         }
         if (options.help()) {
             System.out.println(LaunchOptions.USAGE);
+            return;
+        }
+        if (options.version()) {
+            System.out.println("streamgate " + Version.current());
             return;
         }
         // One hook for every way out (SIGTERM, Ctrl-C, a failed start's exit): stop the role, then

@@ -37,6 +37,7 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -111,7 +112,7 @@ public final class Streamgate implements AutoCloseable {
         topicNames = Topics.all().stream().map(TopicSpec::name).toList();
         TopicAdmin.ensureTopics(kafka, Topics.all());
 
-        PrometheusMeterRegistry metrics = Metrics.registry(role.name().toLowerCase(), instanceId);
+        PrometheusMeterRegistry metrics = Metrics.registry(role.name().toLowerCase(Locale.ROOT), instanceId);
         closeables.push(metrics::close);
 
         Database db = Database.start(dbConfig, metrics);
@@ -148,7 +149,7 @@ public final class Streamgate implements AutoCloseable {
         if (management != null) management.start();
         http.start();
         awaitReady(health);
-        log.info("streamgate {} ready in {} ms", role.name().toLowerCase(), (System.nanoTime() - t0) / 1_000_000);
+        log.info("streamgate {} ready in {} ms", role.name().toLowerCase(Locale.ROOT), (System.nanoTime() - t0) / 1_000_000);
     }
 
     /**
@@ -224,7 +225,7 @@ public final class Streamgate implements AutoCloseable {
                     Postgres   %s
                     Topics     %s
                     Data       %s
-                """.formatted(options.role().name().toLowerCase(), url, operations, operations,
+                """.formatted(options.role().name().toLowerCase(Locale.ROOT), url, operations, operations,
                 platform.kafka().bootstrapServers(), broker != null ? " (embedded)" : "",
                 platform.db().display(), String.join(", ", topicNames), platform.dataDir());
     }
@@ -247,7 +248,7 @@ public final class Streamgate implements AutoCloseable {
     private static Map<String, String> kafkaPassThrough(Map<String, String> env) {
         Map<String, String> extra = new HashMap<>();
         env.forEach((k, v) -> {
-            if (k.startsWith("KAFKA_CLIENT_")) extra.put(k.substring(13).toLowerCase().replace('_', '.'), v);
+            if (k.startsWith("KAFKA_CLIENT_")) extra.put(k.substring(13).toLowerCase(Locale.ROOT).replace('_', '.'), v);
         });
         return extra;
     }

@@ -47,6 +47,14 @@ class MainProcessTest {
     }
 
     @Test
+    void versionPrintsTheBuildsVersion() throws Exception {
+        Run run = run(Map.of(), "--version");
+        assertThat(run.exit()).isZero();
+        assertThat(run.out().strip()).isEqualTo("streamgate " + io.streamgate.platform.Version.current());
+        assertThat(io.streamgate.platform.Version.current()).matches("\\d+\\.\\d+\\.\\d+.*");
+    }
+
+    @Test
     void helpPrintsTheRolesAndFlags() throws Exception {
         Run run = run(Map.of(), "--help");
         assertThat(run.exit()).isZero();

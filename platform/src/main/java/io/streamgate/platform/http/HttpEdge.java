@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamgate.platform.Component;
+import io.streamgate.platform.Version;
 import io.streamgate.platform.health.Health;
 import io.streamgate.platform.metrics.MetricsScrape;
 import io.streamgate.schemas.Json;
@@ -97,6 +98,7 @@ public final class HttpEdge {
             errors(config);
             // With a management listener, readiness and metrics are only there.
             operations(config, metrics, health, management == null);
+            index(config, management == null);
             for (Component component : components) component.http(config);
         });
     }
@@ -280,6 +282,24 @@ public final class HttpEdge {
                 ctx.result(rendered.text());
             }
         });
+    }
+
+    /** The body of {@code GET /}: what answers here, for people and scanners landing on the host. */
+    record Index(String name, String version, Map<String, String> links) {}
+
+    /**
+     * {@code GET /}: the product's name and version and where to go next, instead of a 404. Only
+     * the operations endpoints this listener serves are linked; the routes are in the README.
+     */
+    private static void index(JavalinConfig config, boolean readinessAndMetrics) {
+        Map<String, String> links = new LinkedHashMap<>();
+        links.put("health", "/health/live");
+        if (readinessAndMetrics) {
+            links.put("readiness", "/health/ready");
+            links.put("metrics", "/metrics");
+        }
+        Index index = new Index("streamgate", Version.current(), java.util.Collections.unmodifiableMap(links));
+        config.routes.get("/", ctx -> ctx.json(index));
     }
 
     /** The body of /health/ready: {@code checked_at} says how old the answer is (absent before the first evaluation). */

@@ -59,6 +59,21 @@ class OperationsEndpointsTest {
     }
 
     @Test
+    void theRootSaysWhatAnswersHereInsteadOfA404() throws Exception {
+        HttpResponse<String> root = get("/");
+        assertThat(root.statusCode()).isEqualTo(200);
+        assertThat(root.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        var body = Json.mapper().readTree(root.body());
+        assertThat(body.get("name").asText()).isEqualTo("streamgate");
+        assertThat(body.get("version").asText()).isEqualTo(io.streamgate.platform.Version.current()).isNotEqualTo("unknown");
+        assertThat(body.get("links").get("health").asText()).isEqualTo("/health/live");
+        assertThat(body.get("links").get("readiness").asText()).isEqualTo("/health/ready");
+        assertThat(body.get("links").get("metrics").asText()).isEqualTo("/metrics");
+        // Every link answers (readiness with 200 or 503, whatever the checks say now), none is a 404.
+        for (var link : body.get("links")) assertThat(get(link.asText()).statusCode()).as(link.asText()).isIn(200, 503);
+    }
+
+    @Test
     void livenessIsUpWhileTheProcessServes() throws Exception {
         kafkaUp.set(false);
         try {
