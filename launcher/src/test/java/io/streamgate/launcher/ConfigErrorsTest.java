@@ -95,6 +95,23 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void malformedSigningKeysAreOneLineNamingNoKeyMaterial() {
+        String generated = io.streamgate.platform.auth.JwtKeySet.generateJson();
+        String publicOnly = generated.replaceAll(",?\"d\"\\s*:\\s*\"[^\"]*\"", "");
+        for (String keys : new String[] {"{\"keys\":[{\"kty\":\"OKP\",\"d\":\"c2VjcmV0LWtleS1tYXRlcmlhbA\"", "not json at all",
+                "{\"keys\":[]}", publicOnly}) {
+            Map<String, String> env = new HashMap<>(ComposeSecrets.generate());
+            env.put("JWT_SIGNING_KEYS", keys);
+
+            ConfigException e = configErrors("all", env);
+
+            assertThat(e).as(keys).isNotNull();
+            assertThat(e.problems()).as(keys).anySatisfy(p -> assertThat(p).startsWith("JWT_SIGNING_KEYS ").doesNotContain("\n"));
+            assertThat(e.getMessage()).as(keys).doesNotContain("c2VjcmV0LWtleS1tYXRlcmlhbA").doesNotContain("not json at all");
+        }
+    }
+
+    @Test
     void corsOriginsMustBeExact() {
         ConfigException e = configErrors("all", Map.of("CORS_ALLOWED_ORIGINS", "https://ok.example.com,null,app.example.com,https://x.example.com/path"));
         assertThat(e.problems()).filteredOn(p -> p.startsWith("CORS_ALLOWED_ORIGINS")).hasSize(3);

@@ -18,11 +18,30 @@ public record JwtConfig(String issuer, String audience, Duration accessTokenTtl,
         if (skew.compareTo(Duration.ofSeconds(30)) > 0) {
             env.problem("JWT_CLOCK_SKEW must be at most 30s, got " + skew.toSeconds() + "s");
         }
+        String signingKeys = secrets.get("JWT_SIGNING_KEYS", JwtKeySet::generateJson);
+        if (signingKeys != null && !signingKeys.isBlank()) checkSigningKeys(env, signingKeys);
         return new JwtConfig(
                 env.string("JWT_ISSUER", "streamgate"),
                 env.string("JWT_AUDIENCE", "streamgate-api"),
                 env.duration("JWT_ACCESS_TTL", Duration.ofMinutes(15), false),
                 skew,
-                secrets.get("JWT_SIGNING_KEYS", JwtKeySet::generateJson));
+                signingKeys);
+    }
+
+    /**
+     * Parses the keys now, so a malformed set is one configuration problem among the others
+     * (exit 78) rather than a stack trace once the server is half built. The parser's own text
+     * is never repeated: it may quote the value, which is key material.
+     */
+    private static void checkSigningKeys(Env env, String json) {
+        try {
+            new JwtKeySet(json);
+        } catch (IllegalArgumentException e) {
+            // JwtKeySet's own refusals name only the rule and the kid.
+            env.problem(e.getClass() == IllegalArgumentException.class ? e.getMessage()
+                    : "JWT_SIGNING_KEYS must be a JSON Web Key Set of Ed25519 or EC P-256 private keys, each with a kid");
+        } catch (RuntimeException e) {
+            env.problem("JWT_SIGNING_KEYS must be a JSON Web Key Set of Ed25519 or EC P-256 private keys, each with a kid");
+        }
     }
 }
