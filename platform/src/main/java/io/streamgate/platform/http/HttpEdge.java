@@ -11,6 +11,8 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jetty.JettyConnectionMetrics;
+import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamgate.platform.Component;
 import io.streamgate.platform.Version;
@@ -84,6 +86,7 @@ public final class HttpEdge {
                 idleTimeout(server, http.idleTimeout());
                 // Javalin puts its servlet context inside the innermost handler it finds here.
                 server.setHandler(delay);
+                jettyMetrics(server, metrics, "public");
             });
             config.jetty.modifyHttpConfiguration(hc -> {
                 hc.setSendServerVersion(false);
@@ -233,6 +236,22 @@ public final class HttpEdge {
     }
 
     /**
+     * Jetty's thread pool ({@code jetty_threads_*}) and connections ({@code jetty_connections_*},
+     * bytes in and out) for this listener, tagged {@code listener}; bound once the server has its
+     * pool and connectors, as it starts.
+     */
+    private static void jettyMetrics(Server server, PrometheusMeterRegistry metrics, String listener) {
+        server.addEventListener(new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStarting(LifeCycle event) {
+                var tags = io.micrometer.core.instrument.Tags.of("listener", listener);
+                new JettyServerThreadPoolMetrics(server.getThreadPool(), tags).bindTo(metrics);
+                JettyConnectionMetrics.addToAllConnectors(server, metrics, tags);
+            }
+        });
+    }
+
+    /**
      * The management listener: the operations endpoints alone, plain HTTP on their own host
      * and port, with a small thread pool of their own so a flood of the public listener does
      * not starve probes and scrapes. Same edge behaviour (security headers, request ids,
@@ -254,6 +273,7 @@ public final class HttpEdge {
             config.jetty.modifyServer(server -> {
                 server.setErrorHandler(new EdgeErrorHandler());
                 idleTimeout(server, http.idleTimeout());
+                jettyMetrics(server, metrics, "management");
             });
             config.jetty.modifyHttpConfiguration(hc -> {
                 hc.setSendServerVersion(false);

@@ -11,15 +11,18 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
  * The process's one Prometheus registry, served at {@code /metrics}: JVM and process
- * metrics bound here, HTTP timers by the edge, Kafka client and Streams metrics by the
- * components that own the clients ({@code KafkaClientMetrics}, {@code KafkaStreamsMetrics}).
+ * metrics bound here, HTTP timers and Jetty's thread pool and connections by the edge, HikariCP
+ * pools by {@code Database}, Kafka client and Streams metrics by the components that own the
+ * clients ({@code KafkaClientMetrics}, {@code KafkaStreamsMetrics}).
  */
 public final class Metrics {
     private Metrics() {}
 
     public static PrometheusMeterRegistry registry(String role, String instanceId) {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        metrics.config().commonTags("role", role, "instance", instanceId);
+        // Not "instance" (nor "job"): Prometheus sets those on every scraped series itself, and a
+        // series' own label of that name is renamed exported_instance or overwrites the target's.
+        metrics.config().commonTags("role", role, "instance_id", instanceId);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);

@@ -170,7 +170,10 @@ class OperationsEndpointsTest {
         assertThat(text).contains("# TYPE http_server_requests_seconds histogram");
         assertThat(text).doesNotContain("/v1/things/abc").doesNotContain("/no/such/path");
         assertThat(text).contains("jvm_memory_used_bytes").contains("jvm_threads_live_threads").contains("process_uptime_seconds");
-        assertThat(text).contains("role=\"test\"").contains("instance=\"t1\"");
+        assertThat(text).contains("role=\"test\"").contains("instance_id=\"t1\"").doesNotContain("instance=\"");
+        // The edge's Jetty: its thread pool and its connections.
+        assertThat(text).contains("jetty_threads_busy").contains("jetty_threads_current").contains("jetty_connections_current")
+                .contains("listener=\"public\"");
     }
 
     /** Polls /health/ready until it answers {@code status}: the snapshot follows the checks within a period or two. */
