@@ -126,9 +126,9 @@ class MainProcessTest {
                 assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
                 String log = Files.readString(err);
                 assertThat(log).contains("streamgate: stopping");
-                assertThat(log.lines().filter(l -> l.contains("\"http.access\"") && l.contains(requestId))).hasSize(1);
+                assertThat(log.lines().filter(l -> l.contains("\"log.logger\":\"http.access\"") && l.contains(requestId))).hasSize(1);
                 // A newcomer's first start and stop: any WARN or ERROR would look like trouble.
-                assertThat(log.lines().filter(l -> l.contains("\"level\":\"WARN\"") || l.contains("\"level\":\"ERROR\"")))
+                assertThat(log.lines().filter(l -> l.contains("\"log.level\":\"WARN\"") || l.contains("\"log.level\":\"ERROR\"")))
                         .as("WARN and ERROR lines of a clean dev start and stop").isEmpty();
             } finally {
                 p.destroyForcibly();
