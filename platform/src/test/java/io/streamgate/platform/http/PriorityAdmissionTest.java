@@ -88,8 +88,7 @@ class PriorityAdmissionTest {
         assertThat(send("/t/status/429", "Bearer flooder", null).statusCode()).isEqualTo(429);
         assertThat(send("/t/status/401", null, FLOODER_ADDRESS).statusCode()).isEqualTo(401);
 
-        CompletableFuture<HttpResponse<String>> holder = sendAsync("/t/hold", null, null);
-        assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<HttpResponse<String>> holder = holdTheOnlySlot();
         List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
         waiting.add(queue("/t/record/refused-address", null, FLOODER_ADDRESS));
         waiting.add(queue("/t/record/refused-credential", "Bearer flooder", null));
@@ -97,8 +96,7 @@ class PriorityAdmissionTest {
         waiting.add(queue("/t/record/anonymous", null, "198.51.100.1"));
         waiting.add(queue("/t/record/known-credential", "Bearer known", null));
 
-        release.countDown();
-        assertThat(holder.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        releaseTheSlot(holder);
         for (var response : waiting) assertThat(response.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         // Within a priority, first come first served.
         assertThat(admitted).containsExactly("known-credential", "forged-credential", "anonymous", "refused-address", "refused-credential");
@@ -107,8 +105,7 @@ class PriorityAdmissionTest {
     @Test
     void aRequestThatWaitsTooLongIsToldToRetryWithAProblem() throws Exception {
         start(Duration.ofMillis(200));
-        CompletableFuture<HttpResponse<String>> holder = sendAsync("/t/hold", null, null);
-        assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<HttpResponse<String>> holder = holdTheOnlySlot();
 
         HttpResponse<String> refused = send("/t/record/late", null, null);
 
@@ -120,23 +117,43 @@ class PriorityAdmissionTest {
         assertThat(problem.path("detail").asText()).contains("Retry-After");
         assertThat(problem.path("request_id").asText()).isNotBlank();
         assertThat(admitted).isEmpty();
-        release.countDown();
-        assertThat(holder.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        releaseTheSlot(holder);
     }
 
     @Test
     void aStreamingPathDoesNotWaitForASlot() throws Exception {
         start(Duration.ofMinutes(1));
-        CompletableFuture<HttpResponse<String>> holder = sendAsync("/t/hold", null, null);
-        assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<HttpResponse<String>> holder = holdTheOnlySlot();
 
         HttpResponse<String> stream = send("/t/stream", null, null);
 
         assertThat(stream.statusCode()).isEqualTo(200);
         assertThat(stream.body()).isEqualTo("streaming");
         assertThat(admission().getSuspendedRequestCount()).isZero();
+        releaseTheSlot(holder);
+    }
+
+    /** A request that stays in its handler until {@link #releaseTheSlot}: the one slot is taken. */
+    private CompletableFuture<HttpResponse<String>> holdTheOnlySlot() throws InterruptedException {
+        CompletableFuture<HttpResponse<String>> holder = sendAsync("/t/hold", null, null);
+        assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
+        return holder;
+    }
+
+    private void releaseTheSlot(CompletableFuture<HttpResponse<String>> holder) throws Exception {
         release.countDown();
         assertThat(holder.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+
+    /** Sends a request and returns once the edge is holding it in the refused clients' delay. */
+    private CompletableFuture<HttpResponse<String>> delayed(String path, String authorization, String forwardedFor) throws InterruptedException {
+        int before = delay().delayedRequestCount();
+        CompletableFuture<HttpResponse<String>> response = sendAsync(path, authorization, forwardedFor);
+        while (delay().delayedRequestCount() == before) {
+            assertThat(response).isNotDone();
+            Thread.sleep(2);
+        }
+        return response;
     }
 
     /** Sends a request and returns once the edge has put it in the queue. */
@@ -156,11 +173,7 @@ class PriorityAdmissionTest {
         assertThat(send("/t/status/200", "Bearer known", null).statusCode()).isEqualTo(200);
         assertThat(send("/t/status/429", "Bearer flooder", null).statusCode()).isEqualTo(429);
 
-        CompletableFuture<HttpResponse<String>> flooder = sendAsync("/t/record/flooder", "Bearer flooder", null);
-        while (delay().delayedRequestCount() == 0) {
-            assertThat(flooder).isNotDone();
-            Thread.sleep(2);
-        }
+        CompletableFuture<HttpResponse<String>> flooder = delayed("/t/record/flooder", "Bearer flooder", null);
         assertThat(send("/t/record/known", "Bearer known", null).statusCode()).isEqualTo(200);
         assertThat(send("/t/record/anonymous", null, "198.51.100.1").statusCode()).isEqualTo(200);
 
@@ -177,11 +190,7 @@ class PriorityAdmissionTest {
 
         assertThat(send("/t/record/refresh", null, null).statusCode()).isEqualTo(200);
 
-        CompletableFuture<HttpResponse<String>> stale = sendAsync("/t/record/stale", "Bearer expiring", null);
-        while (delay().delayedRequestCount() == 0) {
-            assertThat(stale).isNotDone();
-            Thread.sleep(2);
-        }
+        CompletableFuture<HttpResponse<String>> stale = delayed("/t/record/stale", "Bearer expiring", null);
         assertThat(admitted).containsExactly("refresh");
     }
 
@@ -190,11 +199,7 @@ class PriorityAdmissionTest {
         start(Duration.ofMinutes(1), Duration.ofMinutes(1));
         assertThat(send("/t/status/401", "Bearer forged-1", FLOODER_ADDRESS).statusCode()).isEqualTo(401);
 
-        CompletableFuture<HttpResponse<String>> next = sendAsync("/t/record/forged-2", "Bearer forged-2", FLOODER_ADDRESS);
-        while (delay().delayedRequestCount() == 0) {
-            assertThat(next).isNotDone();
-            Thread.sleep(2);
-        }
+        CompletableFuture<HttpResponse<String>> next = delayed("/t/record/forged-2", "Bearer forged-2", FLOODER_ADDRESS);
         assertThat(send("/t/record/elsewhere", "Bearer forged-3", "198.51.100.1").statusCode()).isEqualTo(200);
         assertThat(admitted).containsExactly("elsewhere");
     }
