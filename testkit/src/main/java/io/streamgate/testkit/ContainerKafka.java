@@ -7,7 +7,7 @@ final class ContainerKafka {
     private ContainerKafka() {}
 
     static String start() {
-        KafkaContainer kafka = new KafkaContainer(System.getProperty("streamgate.test.kafka.image", "apache/kafka:4.1.0"));
+        KafkaContainer kafka = new KafkaContainer(System.getProperty("streamgate.test.kafka.image", "apache/kafka:" + KafkaVersion.clients()));
         kafka.start();
         Runtime.getRuntime().addShutdownHook(new Thread(kafka::stop, "test-kafka-container-stop"));
         return kafka.getBootstrapServers();
