@@ -239,7 +239,7 @@ public final class CoachStream implements AutoCloseable {
         armIdleTimer(c);
         c.future = http.sendAsync(req.build(), info -> {
             String type = info.headers().firstValue("Content-Type").orElse("");
-            if (info.statusCode() == 200 && type.toLowerCase().startsWith("text/event-stream")) {
+            if (info.statusCode() == 200 && type.toLowerCase(java.util.Locale.ROOT).startsWith("text/event-stream")) {
                 c.eventStream = true;
                 loop.execute(() -> opened(c));
                 return HttpResponse.BodySubscribers.fromSubscriber(c, s -> null);

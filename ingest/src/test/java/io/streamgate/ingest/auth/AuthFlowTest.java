@@ -122,7 +122,7 @@ class AuthFlowTest {
         assertThat(client.register(AuthClient.newEmail(), "short").status()).isEqualTo(422);
         String email = AuthClient.newEmail();
         assertThat(client.register(email, "correct horse battery").status()).isEqualTo(201);
-        Reply duplicate = client.register(email.toUpperCase(), "correct horse battery");
+        Reply duplicate = client.register(email.toUpperCase(java.util.Locale.ROOT), "correct horse battery");
         assertThat(duplicate.status()).isEqualTo(409);
         assertThat(duplicate.type()).isEqualTo("email_taken");
         assertThat(client.post("/auth/login", "just a string", null).status()).isEqualTo(400);

@@ -85,7 +85,7 @@ public final class Env {
     public boolean bool(String name, boolean defaultValue) {
         Optional<String> raw = optional(name);
         if (raw.isEmpty()) return defaultValue;
-        return switch (raw.get().toLowerCase()) {
+        return switch (raw.get().toLowerCase(java.util.Locale.ROOT)) {
             case "true", "1", "yes", "on" -> true;
             case "false", "0", "no", "off" -> false;
             default -> {

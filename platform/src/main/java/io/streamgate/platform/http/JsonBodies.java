@@ -104,7 +104,7 @@ public final class JsonBodies {
 
     public static void requireJson(Context ctx) {
         String type = ctx.contentType();
-        String base = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase();
+        String base = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
         if (!base.equals("application/json") && !base.endsWith("+json")) {
             throw new ProblemException(415, "unsupported_media_type", "Unsupported Media Type",
                     "send the body as application/json" + (type == null ? "" : ", not " + base));

@@ -176,7 +176,7 @@ class BadInputTest {
             String answer = raw("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                     + "Content-Length: 100\r\nConnection: close\r\n\r\n{\"email\":", false);
             assertThat(answer).as(path).startsWith("HTTP/1.1 408");
-            assertThat(answer.toLowerCase()).as(path).contains("content-type: application/problem+json").contains("\"request_timeout\"");
+            assertThat(answer.toLowerCase(java.util.Locale.ROOT)).as(path).contains("content-type: application/problem+json").contains("\"request_timeout\"");
         }
     }
 

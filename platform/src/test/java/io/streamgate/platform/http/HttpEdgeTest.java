@@ -112,9 +112,9 @@ class HttpEdgeTest {
             socket.getOutputStream().flush();
             response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         }
-        String head = response.split("\r\n\r\n", 2)[0].toLowerCase();
+        String head = response.split("\r\n\r\n", 2)[0].toLowerCase(java.util.Locale.ROOT);
         assertThat(head).as(kind).startsWith("http/1.1 " + status);
-        for (String header : SecurityHeaders.API_HEADERS.keySet()) assertThat(head).as(kind).contains(header.toLowerCase() + ": ");
+        for (String header : SecurityHeaders.API_HEADERS.keySet()) assertThat(head).as(kind).contains(header.toLowerCase(java.util.Locale.ROOT) + ": ");
         assertThat(head).as(kind).contains("content-type: application/problem+json").doesNotContain("\r\nserver:");
     }
 
@@ -246,7 +246,7 @@ class HttpEdgeTest {
         assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).hasValue(EdgeFixture.ALLOWED_ORIGIN);
         assertThat(response.headers().firstValue("Access-Control-Allow-Credentials")).hasValue("true");
         assertThat(response.headers().firstValue("Access-Control-Allow-Methods").orElse("")).contains("POST");
-        assertThat(response.headers().firstValue("Access-Control-Allow-Headers").orElse("").toLowerCase())
+        assertThat(response.headers().firstValue("Access-Control-Allow-Headers").orElse("").toLowerCase(java.util.Locale.ROOT))
                 .contains("content-type").contains("authorization");
         assertThat(response.headers().firstValue("Strict-Transport-Security")).isPresent();
     }

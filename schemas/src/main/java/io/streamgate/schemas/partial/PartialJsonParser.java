@@ -221,7 +221,7 @@ public final class PartialJsonParser {
 
     private boolean typeOk(PartialSchema schema, PartialSchema.Kind kind, String what) {
         if (schema.allows(kind)) return true;
-        fail(where() + " must be " + schema.types.toString().toLowerCase() + ", not " + what);
+        fail(where() + " must be " + schema.types.toString().toLowerCase(java.util.Locale.ROOT) + ", not " + what);
         return false;
     }
 
