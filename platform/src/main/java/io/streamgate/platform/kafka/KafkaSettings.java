@@ -9,9 +9,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TopologyConfig;
 
 /**
  * Client settings shared by every role: where the cluster is, and the durable defaults
@@ -74,17 +72,6 @@ public record KafkaSettings(String bootstrapServers, Path stateDir, String insta
      * under the data directory. The latency knobs (commit interval, linger, cache) are
      * measured in docs/architecture.md; topologies that need low latency set them.
      */
-    /**
-     * A builder for {@code applicationId}'s topology, configured as that application will run
-     * it ({@link #streams} plus {@code overrides}): a bare {@code new StreamsBuilder()} carries a
-     * placeholder configuration (and Kafka Streams warns about it on every start).
-     */
-    public StreamsBuilder builder(String applicationId, Properties overrides) {
-        Properties props = streams(applicationId);
-        props.putAll(overrides);
-        return new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
-    }
-
     public Properties streams(String applicationId) {
         Properties props = new Properties();
         extra.forEach((k, v) -> {
@@ -100,12 +87,6 @@ public record KafkaSettings(String bootstrapServers, Path stateDir, String insta
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        // The processing exception handler applies to global stores too (the default from Kafka
-        // 5.0; without it every application warns at start). Given to the main consumer as well:
-        // its partition assignor re-reads the Streams settings from the consumer's own
-        // configuration, and warns again if the setting is not there.
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-        props.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
         return props;
     }
 }

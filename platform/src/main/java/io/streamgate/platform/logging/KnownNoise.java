@@ -35,6 +35,11 @@ public final class KnownNoise extends TurboFilter {
             new Noise("org.apache.kafka.controller.QuorumController", "Performing controller activation"),
             // The broker's shutdown closes its controller channel twice; the second close is a no-op.
             new Noise("org.apache.kafka.clients.NetworkClient", "Attempting to close NetworkClient that has already been closed"),
+            // Streams recommends enabling the processing exception handler for global stores at
+            // every StreamsConfig it builds. Enabling it (tried in a5865c8) coincided with
+            // WebhookPipelineTest's upgrade scenario, the one with a global store, applying
+            // events out of order in clean CI runs; the default stays until that is understood.
+            new Noise("org.apache.kafka.streams.StreamsConfig", "Processing exception handler is not enabled for the GlobalThread"),
             // Transactional producers starting at once on a fresh broker each ask it to create its
             // transaction log; all but the first find it created.
             new Noise("org.apache.kafka.server.DefaultAutoTopicCreationManager", "Auto topic creation failed for", "TOPIC_ALREADY_EXISTS"));

@@ -5,6 +5,7 @@ import io.streamgate.platform.kafka.StreamsComponent;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -38,7 +39,7 @@ public final class RefreshTokenProcessor {
         }
         Properties overrides = latencyOverrides(guarantee);
         return new StreamsComponent(platform, RefreshTokenTopology.APPLICATION_ID,
-                RefreshTokenTopology.build(platform.kafka().builder(RefreshTokenTopology.APPLICATION_ID, overrides), rules, platform.clock()),
+                RefreshTokenTopology.build(new StreamsBuilder(), rules, platform.clock()),
                 overrides);
     }
 

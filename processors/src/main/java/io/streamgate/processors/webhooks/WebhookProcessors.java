@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -26,10 +27,9 @@ public final class WebhookProcessors {
     public static List<Component> components(Platform platform, WebhookProcessorsConfig config) {
         boolean previousReleaseIds = topicExists(platform, WebhookTopology.PREVIOUS_DEDUP_CHANGELOG);
         var forwarder = new StreamsComponent(platform, LegacyForwardTopology.APPLICATION_ID,
-                LegacyForwardTopology.build(platform.kafka().builder(LegacyForwardTopology.APPLICATION_ID, lowLatency())), lowLatency());
+                LegacyForwardTopology.build(new StreamsBuilder()), lowLatency());
         var webhooks = new StreamsComponent(platform, WebhookTopology.APPLICATION_ID,
-                WebhookTopology.build(platform.kafka().builder(WebhookTopology.APPLICATION_ID, lowLatency()), config, platform.metrics(),
-                        previousReleaseIds), lowLatency());
+                WebhookTopology.build(new StreamsBuilder(), config, platform.metrics(), previousReleaseIds), lowLatency());
         return List.of(
                 forwarder,
                 new StartAfterDrain(platform.kafka(), WebhookTopics.LEGACY_RECEIVED.name(), LegacyForwardTopology.APPLICATION_ID, webhooks),
