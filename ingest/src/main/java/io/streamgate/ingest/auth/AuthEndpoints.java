@@ -2,6 +2,7 @@ package io.streamgate.ingest.auth;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.streamgate.platform.Component;
 import io.streamgate.platform.Platform;
@@ -61,6 +62,7 @@ public final class AuthEndpoints implements Component {
     private final ScheduledExecutorService sweeper;
     private final KafkaProducer<byte[], byte[]> producer;
     private final KafkaClientMetrics producerMetrics;
+    private final Counter verdictTimeouts;
     private volatile VerdictReplies replies;
 
     public AuthEndpoints(Platform platform) {
@@ -91,6 +93,8 @@ public final class AuthEndpoints implements Component {
         this.producer = new KafkaProducer<>(props);
         this.producerMetrics = new KafkaClientMetrics(producer);
         producerMetrics.bindTo(platform.metrics());
+        this.verdictTimeouts = Counter.builder("auth.verdict.timeouts")
+                .description("refresh and logout requests answered 503 because no verdict came back in time").register(platform.metrics());
         platform.health().register("auth:verdicts", () -> replies != null && replies.running());
     }
 
@@ -258,6 +262,8 @@ public final class AuthEndpoints implements Component {
             });
             return pending.get(settings.verdictTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
+            // Only the wait running out: a failed write is kafka_unavailable, counted by the producer's own metrics.
+            verdictTimeouts.increment();
             throw ProblemException.unavailable("verdict_timeout",
                     "the token service did not answer in time; retry the same request shortly", 1);
         } catch (InterruptedException e) {

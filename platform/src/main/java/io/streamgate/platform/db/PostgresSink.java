@@ -1,5 +1,6 @@
 package io.streamgate.platform.db;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.streamgate.platform.Component;
 import io.streamgate.platform.Platform;
@@ -41,6 +42,7 @@ public final class PostgresSink implements Component {
     private final List<String> topics;
     private final int maxPollRecords;
     private final BatchWriter writer;
+    private final Counter failures;
     private volatile boolean running;
     private KafkaConsumer<byte[], byte[]> consumer;
     private KafkaClientMetrics metrics;
@@ -56,6 +58,9 @@ public final class PostgresSink implements Component {
         this.topics = List.copyOf(topics);
         this.maxPollRecords = maxPollRecords;
         this.writer = writer;
+        // Registered now, not at the first failure, so the alert's rate has a 0 series to read.
+        this.failures = Counter.builder("sink.batch.failures").tag("sink", name)
+                .description("batches the sink could not write to Postgres and rewound to retry").register(platform.metrics());
         platform.health().register(name, () -> running && thread != null && thread.isAlive());
     }
 
@@ -87,6 +92,7 @@ public final class PostgresSink implements Component {
                 } catch (WakeupException e) {
                     throw e;
                 } catch (RuntimeException e) {
+                    failures.increment();
                     log.warn("{} could not write a batch of {} records; retrying", name, records.count(), e);
                     rewind(records);
                     Thread.sleep(RETRY_AFTER.toMillis());

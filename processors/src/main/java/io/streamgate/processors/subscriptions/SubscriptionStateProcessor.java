@@ -46,7 +46,7 @@ final class SubscriptionStateProcessor implements Processor<String, Subscription
             }
             case STALE -> new Routed(audit(e, WebhookDelivery.STALE, result.reason(), now), null, null, null);
             case REJECTED -> new Routed(audit(e, WebhookDelivery.REJECTED, result.reason(), now), null,
-                    new DeadLetter(e.eventId(), e.deliveryId(), "subscription-state", result.reason(), Json.mapper().valueToTree(e).toString(), now),
+                    new DeadLetter(e.eventId(), e.deliveryId(), SubscriptionTopology.DEAD_LETTER_STAGE, result.reason(), Json.mapper().valueToTree(e).toString(), now),
                     null);
         };
         context.forward(record.withValue(out));

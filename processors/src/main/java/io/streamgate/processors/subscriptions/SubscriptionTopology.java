@@ -16,6 +16,8 @@ import org.apache.kafka.streams.state.Stores;
  * partitioned like the events' topic.
  */
 public final class SubscriptionTopology {
+    /** The dead letters' {@code stage} for events the state machine cannot apply. */
+    public static final String DEAD_LETTER_STAGE = "subscription-state";
     private SubscriptionTopology() {}
 
     public static KStream<String, Routed> orderAndApply(StreamsBuilder builder, KStream<String, SubscriptionEvent> events,

@@ -39,7 +39,7 @@ public final class RefreshTokenProcessor {
         }
         Properties overrides = latencyOverrides(guarantee);
         return new StreamsComponent(platform, RefreshTokenTopology.APPLICATION_ID,
-                RefreshTokenTopology.build(new StreamsBuilder(), rules, platform.clock()),
+                RefreshTokenTopology.build(new StreamsBuilder(), rules, platform.clock(), platform.metrics()),
                 overrides);
     }
 

@@ -1,9 +1,12 @@
 package io.streamgate.processors.tokens;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.streamgate.platform.metrics.CounterFamily;
 import io.streamgate.schemas.JsonSerde;
 import io.streamgate.schemas.auth.AuthTopics;
 import io.streamgate.schemas.auth.TokenUsage;
 import io.streamgate.schemas.auth.TokenVerdict;
+import io.streamgate.schemas.auth.Verdicts;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,7 +54,10 @@ public final class RefreshTokenTopology {
 
     private RefreshTokenTopology() {}
 
-    public static Topology build(StreamsBuilder builder, TokenRules rules, Clock clock) {
+    public static Topology build(StreamsBuilder builder, TokenRules rules, Clock clock, MeterRegistry metrics) {
+        CounterFamily reuses = new CounterFamily(metrics, "auth.refresh.reuse.detected",
+                "refresh-token presentations judged a reuse (every family of the user revoked)", "reason",
+                List.of(Verdicts.REUSE_CLIENT_MISMATCH, Verdicts.REUSE_STALE_TOKEN, Verdicts.REUSE_FAMILY_CLOSED, Verdicts.REUSE_UNKNOWN_FAMILY));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
                 Serdes.String(), JsonSerde.of(UserTokens.class)));
         builder.addStateStore(Stores.windowStoreBuilder(
@@ -60,7 +66,7 @@ public final class RefreshTokenTopology {
 
         KStream<String, TokenDecider.Outcome> outcomes = builder
                 .stream(AuthTopics.TOKEN_USAGE.name(), Consumed.with(Serdes.String(), AuthTopics.TOKEN_USAGE.valueSerde()))
-                .process(() -> new Decide(rules, clock), STORE, REQUESTS_STORE);
+                .process(() -> new Decide(rules, clock, reuses), STORE, REQUESTS_STORE);
 
         outcomes.filter((user, o) -> o.verdict().replyPartition() != null)
                 .mapValues(TokenDecider.Outcome::verdict)
@@ -85,13 +91,15 @@ public final class RefreshTokenTopology {
     private static final class Decide implements Processor<String, TokenUsage, String, TokenDecider.Outcome> {
         private final TokenRules rules;
         private final Clock clock;
+        private final CounterFamily reuses;
         private ProcessorContext<String, TokenDecider.Outcome> context;
         private KeyValueStore<String, UserTokens> store;
         private WindowStore<String, UserTokens.Decided> requests;
 
-        Decide(TokenRules rules, Clock clock) {
+        Decide(TokenRules rules, Clock clock, CounterFamily reuses) {
             this.rules = rules;
             this.clock = clock;
+            this.reuses = reuses;
         }
 
         @Override
@@ -116,6 +124,8 @@ public final class RefreshTokenTopology {
             TokenDecider.Outcome outcome = TokenDecider.decide(state, event, rules, clock.instant());
             store.put(record.key(), outcome.state());
             requests.put(event.requestId(), outcome.decided(), record.timestamp());
+            // Here and not for a replay above: a replayed request is one detection, answered twice.
+            if (Verdicts.REUSED.equals(outcome.decided().verdict())) reuses.increment(outcome.decided().reuseReason());
             context.forward(record.withValue(outcome));
         }
 

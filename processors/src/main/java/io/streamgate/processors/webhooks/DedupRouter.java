@@ -37,6 +37,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 final class DedupRouter implements Processor<String, ReceivedWebhook, String, Routed> {
     static final String STORE = "webhook-dedup";
+    /** The dead letters' {@code stage} for records this router cannot route. */
+    static final String DEAD_LETTER_STAGE = "route";
     static final Duration PURGE_EVERY = Duration.ofMinutes(10);
 
     private final Duration retention;
@@ -74,7 +76,7 @@ final class DedupRouter implements Processor<String, ReceivedWebhook, String, Ro
         if (w == null || w.eventId() == null || w.deliveryId() == null || w.source() == null || w.eventType() == null
                 || w.payload() == null || w.receivedAt() == null) {
             String key = record.key() != null && !record.key().isBlank() ? record.key() : "unknown";
-            context.forward(record.withValue(new Routed(null, null, new DeadLetter(key, null, "route",
+            context.forward(record.withValue(new Routed(null, null, new DeadLetter(key, null, DEAD_LETTER_STAGE,
                     "not a valid webhooks.received record", null, Instant.ofEpochMilli(context.currentSystemTimeMs())), null)));
             return;
         }
@@ -99,7 +101,7 @@ final class DedupRouter implements Processor<String, ReceivedWebhook, String, Ro
             event = StripeEvents.extract(w);
         } catch (StripeEvents.Unprocessable e) {
             context.forward(record.withValue(new Routed(audit(w, WebhookDelivery.REJECTED, e.getMessage(), null, null, now), null,
-                    new DeadLetter(w.eventId(), w.deliveryId(), "route", e.getMessage(), w.payload(), now), null)));
+                    new DeadLetter(w.eventId(), w.deliveryId(), DEAD_LETTER_STAGE, e.getMessage(), w.payload(), now), null)));
             return;
         }
         if (event == null) {
@@ -111,7 +113,7 @@ final class DedupRouter implements Processor<String, ReceivedWebhook, String, Ro
             String why = "filed under key '" + record.key() + "' but about subscription " + event.subscriptionId()
                     + ": not applied outside that subscription's partition";
             context.forward(record.withValue(new Routed(audit(w, WebhookDelivery.REJECTED, why, event.subscriptionId(), event.created(), now), null,
-                    new DeadLetter(w.eventId(), w.deliveryId(), "route", why, w.payload(), now), null)));
+                    new DeadLetter(w.eventId(), w.deliveryId(), DEAD_LETTER_STAGE, why, w.payload(), now), null)));
             return;
         }
         context.forward(record.withValue(new Routed(null, event, null, null)));

@@ -2,10 +2,12 @@ package io.streamgate.processors.webhooks;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.streamgate.platform.metrics.CounterFamily;
 import io.streamgate.processors.subscriptions.Routed;
 import io.streamgate.processors.subscriptions.SubscriptionTopology;
 import io.streamgate.schemas.webhooks.SubscriptionEvent;
 import io.streamgate.schemas.webhooks.WebhookTopics;
+import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -51,6 +53,8 @@ public final class WebhookTopology {
         var states = WebhookTopics.SUBSCRIPTION_STATE;
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DedupRouter.STORE), Serdes.String(), Serdes.Long()));
         Counter duplicates = Counter.builder("webhooks.duplicates").description("deliveries of an event id already seen").register(metrics);
+        CounterFamily deadLetters = new CounterFamily(metrics, "webhooks.dead_letters", "records written to webhooks.dead-letter",
+                "stage", List.of(DedupRouter.DEAD_LETTER_STAGE, SubscriptionTopology.DEAD_LETTER_STAGE));
         KStream<String, Routed> routed = builder
                 .stream(received.name(), Consumed.with(received.keySerde(), received.valueSerde()).withName("received-webhooks"))
                 .process(() -> new DedupRouter(config.dedupRetention(), duplicates, previousReleaseIds ? PREVIOUS_SEEN : null), DedupRouter.STORE);
@@ -66,8 +70,13 @@ public final class WebhookTopology {
         outcomes.filter((k, r) -> r.audit() != null)
                 .map((k, r) -> KeyValue.pair(r.audit().eventId(), r.audit()))
                 .to(WebhookTopics.AUDIT_DELIVERIES.name(), Produced.with(WebhookTopics.AUDIT_DELIVERIES.keySerde(), WebhookTopics.AUDIT_DELIVERIES.valueSerde()));
+        // Counted inside the existing map rather than in a peek of its own: a new node would
+        // renumber the generated node names after it and so change the topology's description.
         outcomes.filter((k, r) -> r.deadLetter() != null)
-                .map((k, r) -> KeyValue.pair(r.deadLetter().eventId(), r.deadLetter()))
+                .map((k, r) -> {
+                    deadLetters.increment(r.deadLetter().stage());
+                    return KeyValue.pair(r.deadLetter().eventId(), r.deadLetter());
+                })
                 .to(WebhookTopics.DEAD_LETTER.name(), Produced.with(WebhookTopics.DEAD_LETTER.keySerde(), WebhookTopics.DEAD_LETTER.valueSerde()));
         // Added last on purpose: sub-topologies are numbered in the order their nodes were added,
         // and the tasks above must stay 0_0..0_5, the previous release's task directories; a

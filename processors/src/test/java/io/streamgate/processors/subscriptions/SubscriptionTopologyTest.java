@@ -40,11 +40,12 @@ class SubscriptionTopologyTest {
     TestOutputTopic<String, SubscriptionState> states;
     TestOutputTopic<String, WebhookDelivery> audit;
     TestOutputTopic<String, DeadLetter> dead;
+    final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
 
     @BeforeEach
     void setUp() {
         var config = new WebhookProcessorsConfig(Duration.ofDays(7), GRACE, RENEWAL);
-        topology = new WebhookTopologyDriver(config, new SimpleMeterRegistry(), false, T0);
+        topology = new WebhookTopologyDriver(config, metrics, false, T0);
         driver = topology.driver;
         events = topology.input(WebhookTopics.LEGACY_SUBSCRIPTION_EVENTS);
         states = topology.states;
@@ -250,6 +251,7 @@ class SubscriptionTopologyTest {
         idle(GRACE.plusSeconds(1));
 
         assertThat(dead.readValuesToList()).extracting(DeadLetter::eventId).containsExactly("evt_2", "evt_3");
+        assertThat(metrics.get("webhooks.dead_letters").tag("stage", "subscription-state").counter().count()).isEqualTo(2);
         assertThat(audit.readValuesToList()).extracting(WebhookDelivery::outcome)
                 .containsExactly(WebhookDelivery.ACCEPTED, WebhookDelivery.REJECTED, WebhookDelivery.REJECTED, WebhookDelivery.ACCEPTED);
         assertThat(stored().status()).isEqualTo("past_due");

@@ -2,6 +2,7 @@ package io.streamgate.processors.tokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamgate.schemas.auth.AuthTopics;
 import io.streamgate.schemas.auth.Revocation;
 import io.streamgate.schemas.auth.TokenAudit;
@@ -29,6 +30,7 @@ class RefreshTokenTopologyTest {
     static final TokenRules RULES = new TokenRules(Duration.ofSeconds(10), Duration.ofDays(30), Duration.ofDays(7));
 
     TopologyTestDriver driver;
+    final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     TestInputTopic<String, TokenUsage> usage;
     TestOutputTopic<String, TokenVerdict> verdicts;
     TestOutputTopic<String, Revocation> revocations;
@@ -44,7 +46,7 @@ class RefreshTokenTopologyTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "tokens-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(RefreshTokenTopology.build(new StreamsBuilder(), rules, Clock.systemUTC()), props);
+        driver = new TopologyTestDriver(RefreshTokenTopology.build(new StreamsBuilder(), rules, Clock.systemUTC(), metrics), props);
         usage = driver.createInputTopic(AuthTopics.TOKEN_USAGE.name(), Serdes.String().serializer(), AuthTopics.TOKEN_USAGE.valueSerde().serializer());
         verdicts = driver.createOutputTopic(AuthTopics.TOKEN_VERDICTS.name(), Serdes.String().deserializer(), AuthTopics.TOKEN_VERDICTS.valueSerde().deserializer());
         revocations = driver.createOutputTopic(AuthTopics.REVOCATIONS.name(), Serdes.String().deserializer(), AuthTopics.REVOCATIONS.valueSerde().deserializer());
@@ -195,6 +197,23 @@ class RefreshTokenTopologyTest {
                         org.assertj.core.groups.Tuple.tuple("stale_token", null),
                         org.assertj.core.groups.Tuple.tuple("unknown_family", null),
                         org.assertj.core.groups.Tuple.tuple("family_closed", null));
+        assertThat(reuseDetections("stale_token")).isEqualTo(1);
+        assertThat(reuseDetections("unknown_family")).isEqualTo(1);
+        assertThat(reuseDetections("family_closed")).isEqualTo(1);
+        assertThat(reuseDetections("client_mismatch")).as("registered before any").isZero();
+    }
+
+    @Test
+    void aReplayedReuseIsCountedOnce() {
+        login(T0);
+        refresh("t0", "t1", T0.plusSeconds(60));
+        send("req-thief", TokenUsage.REFRESH, family, "t0", "x", T0.plusSeconds(3600));
+        send("req-thief", TokenUsage.REFRESH, family, "t0", "x", T0.plusSeconds(3600));
+        assertThat(reuseDetections("stale_token")).isEqualTo(1);
+    }
+
+    double reuseDetections(String reason) {
+        return metrics.get("auth.refresh.reuse.detected").tag("reason", reason).counter().count();
     }
 
     @Test

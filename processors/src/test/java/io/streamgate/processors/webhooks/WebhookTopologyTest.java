@@ -68,6 +68,11 @@ class WebhookTopologyTest {
         topology.idle(d);
     }
 
+    /** What /metrics says of the dead letters of one stage. */
+    double deadLetters(String stage) {
+        return metrics.get("webhooks.dead_letters").tag("stage", stage).counter().count();
+    }
+
     @AfterEach
     void tearDown() {
         topology.close();
@@ -157,6 +162,8 @@ class WebhookTopologyTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("evt_bad", "route"), org.assertj.core.groups.Tuple.tuple("evt_broken", "route"));
         assertThat(audit.readValuesToList()).extracting(WebhookDelivery::outcome).containsExactly(WebhookDelivery.REJECTED, WebhookDelivery.REJECTED);
         assertThat(applied()).extracting(kv -> kv.value.lastEventId()).containsExactly("evt_fine");
+        assertThat(deadLetters("route")).isEqualTo(2);
+        assertThat(deadLetters("subscription-state")).isZero();
     }
 
     @Test
