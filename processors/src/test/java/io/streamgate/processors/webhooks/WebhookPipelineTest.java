@@ -51,6 +51,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebhookPipelineTest {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WebhookPipelineTest.class);
     static final int SUBSCRIPTIONS = 500;
     static final int EVENTS_PER_SUBSCRIPTION = 20;
     static final double DUPLICATE_SHARE = 0.3;
@@ -243,7 +244,7 @@ class WebhookPipelineTest {
         // Every delivery arrived within a fraction of a second of its subscription's other events
         // (far within the grace): none may be refused as stale, whatever was stopped or killed.
         assertThat(count("select count(*) from webhook_events where event_id like ? and status = 'stale'", like))
-                .as("events refused as stale; %s", summary).isZero();
+                .as("events refused as stale; %s\n%s", summary, staleReport(run, like)).isZero();
         // Exactly once: every subscription event applied once, every duplicate delivery recognised.
         assertThat(count("select count(*) from webhook_events where event_id like ? and status = 'processed'", like))
                 .as(summary).isEqualTo(run.subscriptionEvents());
@@ -283,6 +284,42 @@ class WebhookPipelineTest {
         assertThat(rows).hasSize(SUBSCRIPTIONS);
         run.truth().forEach((sub, expected) ->
                 assertThat(rows.get(sub)).as(sub).usingRecursiveComparison().ignoringFields("updatedAt").isEqualTo(expected));
+    }
+
+    /**
+     * For each delivery refused as stale: its position in the run, when it was received and
+     * decided, and the same for every delivery of the event it was found older than, so a
+     * failure says which clock released what too early.
+     */
+    String staleReport(Run run, String like) {
+        Map<String, List<Integer>> positions = new HashMap<>();
+        for (int i = 0; i < run.deliveries().size(); i++) {
+            positions.computeIfAbsent(run.deliveries().get(i).eventId(), x -> new ArrayList<>()).add(i);
+        }
+        return platform.db().inWorkerTransaction(c -> {
+            StringBuilder b = new StringBuilder();
+            try (var stale = c.prepareStatement("select event_id, reason from webhook_deliveries where event_id like ? and outcome = 'stale' limit 5");
+                 var history = c.prepareStatement("select e.event_id, e.type, e.created, d.outcome, d.received_at, d.decided_at from webhook_deliveries d "
+                         + "join webhook_events e using (event_id) where d.event_id = any(?) order by d.received_at")) {
+                stale.setString(1, like);
+                ResultSet rs = stale.executeQuery();
+                while (rs.next()) {
+                    String id = rs.getString(1);
+                    String reason = rs.getString(2);
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("event (\\S+) ").matcher(reason);
+                    String applied = m.find() ? m.group(1) : id;
+                    b.append("stale ").append(id).append(" (").append(reason).append("), of ").append(run.deliveries().size()).append(" deliveries:\n");
+                    history.setArray(1, c.createArrayOf("text", new Object[] {id, applied}));
+                    ResultSet h = history.executeQuery();
+                    while (h.next()) {
+                        b.append("  ").append(h.getString(1)).append(' ').append(h.getString(2)).append(" created ").append(instant(h.getTimestamp(3)))
+                                .append(" at ").append(positions.get(h.getString(1))).append(": ").append(h.getString(4))
+                                .append(" received ").append(instant(h.getTimestamp(5))).append(" decided ").append(instant(h.getTimestamp(6))).append('\n');
+                    }
+                }
+            }
+            return b.toString();
+        });
     }
 
     static Instant instant(Timestamp t) {
@@ -395,14 +432,21 @@ class WebhookPipelineTest {
         PreviousRelease previous = PreviousRelease.start(previousHosts, CONFIG);
         try {
             send(run, i -> {
-                if (i == n * 3 / 10) previous.stopSubscriptions();
-                if (i == n * 2 / 5) previous.stopRoute();
+                if (i == n * 3 / 10) {
+                    previous.stopSubscriptions();
+                    log.info("upgrade: previous subscriptions app stopped at delivery {}", i);
+                }
+                if (i == n * 2 / 5) {
+                    previous.stopRoute();
+                    log.info("upgrade: previous route app stopped at delivery {}", i);
+                }
                 if (i == n / 2) {
                     // As the upgrade procedure says: the new processors are started, and ingest is
                     // rolled only once they report ready (the forwarder caught up, the webhook app
                     // running); the previous release's ingest keeps writing until then.
                     startProcessors();
                     awaitReady();
+                    log.info("upgrade: processors ready at delivery {}", i);
                 }
             }, i -> i < n * 7 / 10 || (i < n * 4 / 5 && i % 2 == 0));
         } finally {
