@@ -51,7 +51,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebhookPipelineTest {
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WebhookPipelineTest.class);
     static final int SUBSCRIPTIONS = 500;
     static final int EVENTS_PER_SUBSCRIPTION = 20;
     static final double DUPLICATE_SHARE = 0.3;
@@ -60,6 +59,8 @@ class WebhookPipelineTest {
     static final Duration RENEWAL = Duration.ofDays(3);
     static final WebhookProcessorsConfig CONFIG = new WebhookProcessorsConfig(Duration.ofDays(7), GRACE, RENEWAL);
 
+    /** What a scenario did when (stops, starts, kills), for a failure message. */
+    final List<String> phases = new ArrayList<>();
     TestEnv env;
     Platform platform;
     List<Component> processors;
@@ -209,6 +210,8 @@ class WebhookPipelineTest {
      * by event id on the retired webhooks.received.
      */
     void send(Run run, IntConsumer progress, IntPredicate previousIngest) throws Exception {
+        phases.clear();
+        phase("sending starts", 0);
         for (int i = 0; i < run.deliveries().size(); i++) {
             ReceivedWebhook w = run.deliveries().get(i);
             Instant now = Instant.now();
@@ -223,6 +226,11 @@ class WebhookPipelineTest {
             progress.accept(i);
         }
         producer.flush();
+        phase("sending done", run.deliveries().size());
+    }
+
+    void phase(String what, int delivery) {
+        phases.add(Instant.now() + " " + what + " before delivery " + delivery);
     }
 
     void assertFinalStatesMatch(Run run) {
@@ -297,7 +305,7 @@ class WebhookPipelineTest {
             positions.computeIfAbsent(run.deliveries().get(i).eventId(), x -> new ArrayList<>()).add(i);
         }
         return platform.db().inWorkerTransaction(c -> {
-            StringBuilder b = new StringBuilder();
+            StringBuilder b = new StringBuilder(String.join("\n", phases)).append('\n');
             try (var stale = c.prepareStatement("select event_id, reason from webhook_deliveries where event_id like ? and outcome = 'stale' limit 5");
                  var history = c.prepareStatement("select e.event_id, e.type, e.created, d.outcome, d.received_at, d.decided_at from webhook_deliveries d "
                          + "join webhook_events e using (event_id) where d.event_id = any(?) order by d.received_at")) {
@@ -351,8 +359,14 @@ class WebhookPipelineTest {
         Run run = generate(2);
         int n = run.deliveries().size();
         send(run, i -> {
-            if (i == n * 2 / 5) stopProcessors();
-            if (i == n / 2) startProcessors();
+            if (i == n * 2 / 5) {
+                phase("processors stopped", i);
+                stopProcessors();
+            }
+            if (i == n / 2) {
+                phase("processors starting", i);
+                startProcessors();
+            }
         });
         assertFinalStatesMatch(run);
     }
@@ -366,8 +380,14 @@ class WebhookPipelineTest {
         WebhookProcessorsProcess crashing = WebhookProcessorsProcess.start(env, "crashing-" + UUID.randomUUID(), CONFIG);
         try {
             send(run, i -> {
-                if (i == n * 2 / 5) kill(crashing);
-                if (i == n / 2) startProcessors();
+                if (i == n * 2 / 5) {
+                    phase("only instance killed", i);
+                    kill(crashing);
+                }
+                if (i == n / 2) {
+                    phase("processors starting", i);
+                    startProcessors();
+                }
             });
         } finally {
             crashing.close();
@@ -394,7 +414,10 @@ class WebhookPipelineTest {
                 awaitMember(survivorId, false);
                 awaitMember(killedId, true);
                 send(run, i -> {
-                    if (i == n * 2 / 5) kill(killed);
+                    if (i == n * 2 / 5) {
+                        phase("one of two instances killed", i);
+                        kill(killed);
+                    }
                 });
                 assertFinalStatesMatch(run);
             }
@@ -434,19 +457,20 @@ class WebhookPipelineTest {
             send(run, i -> {
                 if (i == n * 3 / 10) {
                     previous.stopSubscriptions();
-                    log.info("upgrade: previous subscriptions app stopped at delivery {}", i);
+                    phase("previous subscriptions app stopped", i);
                 }
                 if (i == n * 2 / 5) {
                     previous.stopRoute();
-                    log.info("upgrade: previous route app stopped at delivery {}", i);
+                    phase("previous route app stopped", i);
                 }
                 if (i == n / 2) {
                     // As the upgrade procedure says: the new processors are started, and ingest is
                     // rolled only once they report ready (the forwarder caught up, the webhook app
                     // running); the previous release's ingest keeps writing until then.
+                    phase("processors starting", i);
                     startProcessors();
                     awaitReady();
-                    log.info("upgrade: processors ready at delivery {}", i);
+                    phase("processors ready", i);
                 }
             }, i -> i < n * 7 / 10 || (i < n * 4 / 5 && i % 2 == 0));
         } finally {
