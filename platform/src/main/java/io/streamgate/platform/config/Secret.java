@@ -104,8 +104,8 @@ public enum Secret {
     }
 
     /**
-     * What is too weak about {@code value}, one line each, naming the variable and sizes but
-     * never the value.
+     * What is too weak about {@code value} (and, for {@link Strength#VERSIONS_EACH_AT_LEAST_32_BYTES},
+     * what is malformed), one line each, naming the variable and sizes but never the value.
      */
     public List<String> weaknesses(String variable, String value) {
         List<String> problems = new ArrayList<>();
@@ -115,7 +115,8 @@ public enum Secret {
                 if (!SecretVersions.isList(value)) {
                     judgeKey(variable, value, problems);
                 } else {
-                    // malformed entries are not judged here: SecretVersions.read reports their form
+                    // the form too, here: the roles read it only after the first validation
+                    problems.addAll(SecretVersions.problems(variable, value));
                     SecretVersions.wellFormedEntries(value).forEach((version, secret) -> judgeKey(variable + " " + version, secret, problems));
                 }
             }

@@ -56,18 +56,27 @@ public final class SecretVersions {
     }
 
     /**
-     * Reads the registered secret {@code name}, reporting every problem of its form to {@code env}
-     * (one line each, naming versions and positions, never a secret). When it is unset outside
-     * dev or malformed, the start fails at validation, and a throwaway random key stands in until
-     * then so the caller can finish building.
+     * Reads the registered secret {@code name}. Its form's problems (one line each, naming
+     * versions and positions, never a secret) are listed at start with every other problem:
+     * outside dev by {@link Secrets}' judgement of every secret ({@link Secret#weaknesses}), in dev
+     * (where that judgement does not run) here. When it is unset outside dev or malformed, the
+     * start fails at validation, and a throwaway random key stands in until then so the caller
+     * can finish building.
      */
     public static SecretVersions read(Env env, Secrets secrets, String name) {
         String value = secrets.get(name);
         if (value == null) return of(Secrets.randomToken());
         List<String> problems = new ArrayList<>();
         SecretVersions parsed = parse(name, value, problems);
-        problems.forEach(env::problem);
+        if (secrets.generatesMissing()) problems.forEach(env::problem);
         return problems.isEmpty() ? parsed : of(Secrets.randomToken());
+    }
+
+    /** What is wrong with the form of {@code value}, one line each, naming no secret. */
+    static List<String> problems(String variable, String value) {
+        List<String> problems = new ArrayList<>();
+        parse(variable, value, problems);
+        return problems;
     }
 
     /** Whether {@code value} is the list form (else it is one bare secret, version {@link #IMPLICIT}). */

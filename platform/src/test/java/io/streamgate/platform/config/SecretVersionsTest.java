@@ -73,6 +73,13 @@ class SecretVersionsTest {
                 "REFRESH_TOKEN_SECRET v2 is too short: 15 bytes, at least 32 are required outside dev (generate one with: openssl rand -base64 32)",
                 "COACH_TICKET_SECRET is too short: 16 bytes, at least 32 are required outside dev (generate one with: openssl rand -base64 32)");
 
+        // outside dev the form is judged at start with the lengths, and reading it adds nothing twice
+        Env malformed = new Env(Map.of("COACH_TICKET_SECRET", "v2:" + NEW + "," + OLD));
+        Secrets fromEnv = Secrets.fromEnv(malformed);
+        SecretVersions.read(malformed, fromEnv, "COACH_TICKET_SECRET");
+        assertThat(malformed.problems()).containsExactly(
+                "COACH_TICKET_SECRET entry 2 of 2 is not <version>:<secret> with a version v1 to v9999 (e.g. v2:<secret>,v1:<secret>)");
+
         Env strong = new Env(Map.of("REFRESH_TOKEN_SECRET", "v2:" + NEW + ",v1:" + OLD, "COACH_TICKET_SECRET", "v7:" + NEW));
         Secrets.fromEnv(strong);
         assertThat(strong.problems()).isEmpty();
