@@ -13,8 +13,6 @@ import io.streamgate.schemas.Json;
 import io.streamgate.testkit.StreamgateTest;
 import io.streamgate.testkit.TestEnv;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
@@ -93,16 +91,16 @@ class KeyRotationTest {
     @Test
     void aTicketMintedUnderTheOldKeyIsAcceptedDuringTheOverlapAndAnUnknownVersionIsA401() throws Exception {
         Session s = before.signUp();
-        String session = coachSession(s.accessToken());
+        String session = before.coachSession(s.accessToken());
 
-        String oldTicket = ticket(before, session, s.accessToken());
+        String oldTicket = before.streamTicket(session, s.accessToken());
         assertThat(oldTicket).startsWith("t2.");
         assertStreams(rotated, session, oldTicket);
 
-        String newTicket = ticket(rotated, session, s.accessToken());
+        String newTicket = rotated.streamTicket(session, s.accessToken());
         assertThat(newTicket).startsWith("t3.v2.");
         assertStreams(rotated, session, newTicket);
-        HttpResponse<InputStream> refused = stream(before, session, newTicket);
+        HttpResponse<InputStream> refused = before.eventStream(session, newTicket);
         try (InputStream body = refused.body()) {
             assertThat(refused.statusCode()).isEqualTo(401);
             assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
@@ -112,27 +110,10 @@ class KeyRotationTest {
         }
     }
 
-    private static String coachSession(String accessToken) {
-        Reply created = before.post("/v1/coach/sessions", Map.of("prompt", "a cat streamer", "asset_type", "thumbnail"), accessToken);
-        assertThat(created.status()).as(String.valueOf(created.body())).isEqualTo(202);
-        return created.text("session_id");
-    }
-
-    private static String ticket(AuthClient client, String session, String accessToken) {
-        Reply issued = client.post("/v1/coach/sessions/" + session + "/stream-tickets", Map.of(), accessToken);
-        assertThat(issued.status()).isEqualTo(201);
-        return issued.text("ticket");
-    }
-
     private static void assertStreams(AuthClient client, String session, String ticket) throws Exception {
-        HttpResponse<InputStream> open = stream(client, session, ticket);
+        HttpResponse<InputStream> open = client.eventStream(session, ticket);
         try (InputStream body = open.body()) {
             assertThat(open.statusCode()).isEqualTo(200);
         }
-    }
-
-    private static HttpResponse<InputStream> stream(AuthClient client, String session, String ticket) throws Exception {
-        return AuthClient.HTTP.send(HttpRequest.newBuilder(URI.create(client.base + "/v1/coach/sessions/" + session + "/events?ticket=" + ticket))
-                .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
     }
 }
