@@ -112,6 +112,24 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void malformedKeyVersionsAreReportedWithEveryOtherProblemNamingNoSecret() {
+        String strong = "v2-key-material-of-thirty-two-bytes-at-least";
+        Map<String, String> env = new HashMap<>(ComposeSecrets.generate());
+        env.put("REFRESH_TOKEN_SECRET", "v2:" + strong + ",old-refresh-value-without-version");
+        env.put("COACH_TICKET_SECRET", "v3:short-ticket-value,v3:" + strong);
+        env.put("HTTP_COMPRESSION_LEVEL", "12");
+
+        ConfigException e = configErrors("all", env);
+
+        assertThat(e.problems()).contains(
+                "REFRESH_TOKEN_SECRET entry 2 of 2 is not <version>:<secret> with a version v1 to v9999 (e.g. v2:<secret>,v1:<secret>)",
+                "COACH_TICKET_SECRET names v3 twice",
+                "HTTP_COMPRESSION_LEVEL must be between 1 and 9, got 12");
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("COACH_TICKET_SECRET v3 is too short: 18 bytes"));
+        assertThat(e.getMessage()).doesNotContain(strong).doesNotContain("old-refresh-value").doesNotContain("short-ticket-value");
+    }
+
+    @Test
     void corsOriginsMustBeExact() {
         ConfigException e = configErrors("all", Map.of("CORS_ALLOWED_ORIGINS", "https://ok.example.com,null,app.example.com,https://x.example.com/path"));
         assertThat(e.problems()).filteredOn(p -> p.startsWith("CORS_ALLOWED_ORIGINS")).hasSize(3);

@@ -7,6 +7,7 @@ import io.streamgate.platform.Component;
 import io.streamgate.platform.Platform;
 import io.streamgate.platform.RefusedUntil;
 import io.streamgate.platform.auth.AccessTokens;
+import io.streamgate.platform.config.SecretVersions;
 import io.streamgate.platform.http.FieldErrors;
 import io.streamgate.platform.http.JsonBodies;
 import io.streamgate.platform.http.ProblemException;
@@ -86,8 +87,8 @@ public final class CoachApi implements Component {
         this.settings = settings;
         this.sessions = new CoachSessions(platform.db());
         this.brandKits = new JdbcBrandKits(platform.db());
-        String secret = platform.secrets().get("COACH_TICKET_SECRET");
-        this.tickets = new StreamTickets(secret == null ? "" : secret, settings.ticketTtl(), platform.clock());
+        this.tickets = new StreamTickets(SecretVersions.read(platform.env(), platform.secrets(), "COACH_TICKET_SECRET"),
+                settings.ticketTtl(), platform.clock());
         this.hub = new OutputHub(platform.kafka(), platform.metrics());
         this.streamSlots = new StreamSlots(settings.streamsPerUser());
         this.creationRefused = new RefusedUntil<>(platform.clock(), 100_000);
@@ -216,7 +217,11 @@ public final class CoachApi implements Component {
         String family;
         if (ticket != null && ctx.header("Authorization") == null) {
             StreamTickets.Ticket verified = tickets.verify(ticket, sessionId);
-            if (verified == null) throw ProblemException.unauthorized("invalid_ticket", "the stream ticket is invalid, expired or for another session; get a new one");
+            if (verified == null) {
+                throw ProblemException.unauthorized("invalid_ticket", tickets.unknownVersion(ticket)
+                        .map(v -> "the stream ticket was signed with key version " + v + ", which this server does not hold; get a new one")
+                        .orElse("the stream ticket is invalid, expired or for another session; get a new one"));
+            }
             if (platform.auth().isFamilyRevoked(verified.family())) {
                 throw ProblemException.unauthorized("token_revoked", "the sign-in this ticket was issued for has ended; sign in again");
             }

@@ -1,6 +1,7 @@
 package io.streamgate.api.coach;
 
 import io.streamgate.platform.config.Env;
+import io.streamgate.platform.config.SecretVersions;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -9,7 +10,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.Optional;
 import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -27,10 +30,17 @@ import javax.crypto.spec.SecretKeySpec;
  * the revocation feed. A ticket never outlives that access token either. Each ticket carries a
  * random nonce, so two minted in the same second are still two tickets (a page that asks for a
  * new one gets a new one).
+ *
+ * <p>Key versions ({@code COACH_TICKET_SECRET}, {@link SecretVersions}): a {@code t3} ticket names
+ * the version that signed it inside what is signed, so any instance holding that version verifies
+ * it and a rotation refuses no ticket. A {@code v1} signer mints {@code t2}, the format before
+ * versions, which an older release still reads during a rolling upgrade.
  */
 final class StreamTickets {
-    /** t2 added the family; a t1 ticket (at most one TTL old at an upgrade) is refused. */
-    private static final String VERSION = "t2";
+    /** t2 added the family; a t1 ticket (at most one TTL old at an upgrade) is refused. t2 is signed by key v1. */
+    private static final String UNVERSIONED = "t2";
+    /** t3 is t2 with the key version after the format: {@code t3.<key version>.<t2's fields>}. */
+    private static final String VERSIONED = "t3";
     static final Duration DEFAULT_TTL = Duration.ofSeconds(60);
     /**
      * A ticket sits in a URL (browser history, a proxy's log), and the revocation feed remembers a
@@ -42,13 +52,18 @@ final class StreamTickets {
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final byte[] key;
+    private final SecretVersions keys;
     private final Duration ttl;
     private final Clock clock;
 
+    /** @param secret COACH_TICKET_SECRET, bare or versioned */
     StreamTickets(String secret, Duration ttl, Clock clock) {
+        this(SecretVersions.of(secret), ttl, clock);
+    }
+
+    StreamTickets(SecretVersions keys, Duration ttl, Clock clock) {
         if (ttl.compareTo(MAX_TTL) > 0) throw new IllegalArgumentException("stream ticket TTL " + ttl + " exceeds " + MAX_TTL);
-        this.key = secret.getBytes(StandardCharsets.UTF_8);
+        this.keys = keys;
         this.ttl = ttl;
         this.clock = clock;
     }
@@ -79,21 +94,25 @@ final class StreamTickets {
         expires = expires.truncatedTo(ChronoUnit.SECONDS);
         byte[] nonce = new byte[12];
         RANDOM.nextBytes(nonce);
-        String body = VERSION + "." + session + "." + user + "." + B64.encodeToString(family.getBytes(StandardCharsets.UTF_8))
-                + "." + expires.getEpochSecond() + "." + B64.encodeToString(nonce);
-        return new Issued(body + "." + sign(body), expires);
+        SecretVersions.Version key = keys.signing();
+        String body = (key.implicit() ? UNVERSIONED : VERSIONED + "." + key.id()) + "." + session + "." + user + "."
+                + B64.encodeToString(family.getBytes(StandardCharsets.UTF_8)) + "." + expires.getEpochSecond() + "." + B64.encodeToString(nonce);
+        return new Issued(body + "." + sign(key, body), expires);
     }
 
-    /** What a valid ticket for {@code session} names, or null (expired, forged, other session, old format). */
+    /** What a valid ticket for {@code session} names, or null (expired, forged, other session, old format, key version not held). */
     Ticket verify(String ticket, UUID session) {
         if (ticket == null || ticket.length() > 512) return null;
         int cut = ticket.lastIndexOf('.');
         if (cut < 0) return null;
         String body = ticket.substring(0, cut);
+        SecretVersions.Version key = keyVersion(body).flatMap(keys::get).orElse(null);
+        if (key == null) return null;
         byte[] given = ticket.substring(cut + 1).getBytes(StandardCharsets.US_ASCII);
-        if (!MessageDigest.isEqual(given, sign(body).getBytes(StandardCharsets.US_ASCII))) return null;
+        if (!MessageDigest.isEqual(given, sign(key, body).getBytes(StandardCharsets.US_ASCII))) return null;
         String[] parts = body.split("\\.", -1);
-        if (parts.length != 6 || !parts[0].equals(VERSION) || !parts[1].equals(session.toString())) return null;
+        if (!key.implicit()) parts = Arrays.copyOfRange(parts, 1, parts.length); // t3.<version>. precedes t2's fields
+        if (parts.length != 6 || !parts[1].equals(session.toString())) return null;
         try {
             if (clock.instant().getEpochSecond() > Long.parseLong(parts[4])) return null;
             String family = new String(B64D.decode(parts[3]), StandardCharsets.UTF_8);
@@ -104,10 +123,30 @@ final class StreamTickets {
         }
     }
 
-    private String sign(String body) {
+    /**
+     * The key version a ticket names when this instance does not hold it, to say so in the
+     * refusal (a version is no secret); empty for a ticket naming none or a known one.
+     */
+    Optional<String> unknownVersion(String ticket) {
+        if (ticket == null || ticket.length() > 512) return Optional.empty();
+        return keyVersion(ticket).filter(v -> keys.get(v).isEmpty());
+    }
+
+    /** The key version a ticket's format names: v1 for t2, the named one for t3; empty for anything else. */
+    private static Optional<String> keyVersion(String ticket) {
+        if (ticket.startsWith(UNVERSIONED + ".")) return Optional.of(SecretVersions.IMPLICIT);
+        if (!ticket.startsWith(VERSIONED + ".")) return Optional.empty();
+        int end = ticket.indexOf('.', VERSIONED.length() + 1);
+        String version = end < 0 ? "" : ticket.substring(VERSIONED.length() + 1, end);
+        // v1 signs t2 only, so one ticket has one spelling
+        return SecretVersions.VERSION.matcher(version).matches() && !version.equals(SecretVersions.IMPLICIT)
+                ? Optional.of(version) : Optional.empty();
+    }
+
+    private static String sign(SecretVersions.Version key, String body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            mac.init(new SecretKeySpec(key.key(), "HmacSHA256"));
             return B64.encodeToString(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);

@@ -58,4 +58,48 @@ class StreamTicketsTest {
         assertThat(StreamTickets.ttl(new Env(Map.of("COACH_TICKET_TTL", "5m")))).isEqualTo(Duration.ofMinutes(5));
         assertThatThrownBy(() -> new StreamTickets("s", Duration.ofMinutes(6), Clock.systemUTC())).isInstanceOf(IllegalArgumentException.class);
     }
+
+    // --- key versions ----------------------------------------------------------------------------
+
+    static final String OLD = "the ticket secret before versions existed";
+    static final String NEW = "the ticket secret of key version two here";
+    static final Clock AT_NOW = Clock.fixed(NOW, ZoneOffset.UTC);
+
+    @Test
+    void aRotationRefusesNoTicketWhileBothVersionsAreHeld() {
+        StreamTickets before = new StreamTickets(OLD, Duration.ofSeconds(60), AT_NOW);
+        StreamTickets stepOne = new StreamTickets("v1:" + OLD + ",v2:" + NEW, Duration.ofSeconds(60), AT_NOW); // v2 verify-only
+        StreamTickets stepTwo = new StreamTickets("v2:" + NEW + ",v1:" + OLD, Duration.ofSeconds(60), AT_NOW); // v2 signs
+        StreamTickets.Ticket expected = new StreamTickets.Ticket(user, "f");
+
+        // minted before the change (t2): accepted all through the rotation
+        String old = before.issue(user, session, "f", null).ticket();
+        assertThat(old).startsWith("t2.");
+        assertThat(stepOne.verify(old, session)).isEqualTo(expected);
+        assertThat(stepTwo.verify(old, session)).isEqualTo(expected);
+        // a v1 signer still mints t2, which the release before versions reads
+        assertThat(before.verify(stepOne.issue(user, session, "f", null).ticket(), session)).isEqualTo(expected);
+
+        String fresh = stepTwo.issue(user, session, "f", null).ticket();
+        assertThat(fresh).startsWith("t3.v2.");
+        assertThat(stepOne.verify(fresh, session)).isEqualTo(expected);
+        assertThat(stepTwo.verify(fresh, UUID.randomUUID())).isNull();
+        // an instance not holding v2 refuses it and can say why
+        assertThat(before.verify(fresh, session)).isNull();
+        assertThat(before.unknownVersion(fresh)).hasValue("v2");
+        assertThat(stepOne.unknownVersion(fresh)).isEmpty();
+        assertThat(new StreamTickets("v2:" + NEW, Duration.ofSeconds(60), AT_NOW).unknownVersion(old)).hasValue("v1");
+    }
+
+    @Test
+    void theKeyVersionIsSignedAndSpelledOneWay() {
+        StreamTickets both = new StreamTickets("v3:" + NEW + "!,v2:" + NEW, Duration.ofSeconds(60), AT_NOW);
+        String v2 = both.issue(user, session, "f", null).ticket().replace("t3.v3.", "t3.v2.");
+        assertThat(both.verify(v2, session)).as("relabelled").isNull();
+        StreamTickets v1 = new StreamTickets("v1:" + OLD, Duration.ofSeconds(60), AT_NOW);
+        String t2 = v1.issue(user, session, "f", null).ticket();
+        assertThat(v1.verify("t3.v1." + t2.substring(3), session)).as("v1 is t2 only").isNull();
+        assertThat(v1.unknownVersion("t3.v01." + t2.substring(3))).isEmpty();
+        assertThat(v1.verify("t3.v2", session)).isNull();
+    }
 }

@@ -241,8 +241,8 @@ public final class RefreshBench {
                 Body body = JsonBodies.read(ctx, Body.class);
                 var presented = tokens.parse(body.refreshToken())
                         .orElseThrow(() -> ProblemException.unauthorized("invalid_token", "not ours"));
-                String requestId = UUID.randomUUID().toString();
-                String successor = tokens.successor(presented.userId(), presented.familyId(), requestId, presented.hash());
+                String requestId = tokens.newRequestId();
+                String successor = tokens.successor(presented.userId(), presented.familyId(), requestId, presented.hash()).orElseThrow();
                 boolean rotated = platform.db().inWorkerTransaction(c -> {
                     try (PreparedStatement ps = c.prepareStatement("""
                             update bench_refresh_families set token_hash = ?, parent_hash = token_hash, rotated_at = now()

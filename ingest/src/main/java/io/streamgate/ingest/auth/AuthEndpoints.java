@@ -73,7 +73,7 @@ public final class AuthEndpoints implements Component {
     AuthEndpoints(Platform platform, Passwords passwords, PasswordHashing hashing) {
         this.platform = platform;
         this.settings = AuthSettings.from(platform);
-        this.refreshTokens = new RefreshTokens(settings.refreshSecret() == null ? "unset" : settings.refreshSecret());
+        this.refreshTokens = new RefreshTokens(settings.refreshKeys());
         this.passwords = passwords;
         this.hashing = hashing != null ? hashing
                 : new PasswordHashing(settings.passwordHashConcurrency(), settings.passwordHashWait(), platform.metrics());
@@ -205,7 +205,7 @@ public final class AuthEndpoints implements Component {
         String address = ClientAddress.of(ctx);
         send(new TokenUsage(UUID.randomUUID().toString(), TokenUsage.ISSUE, user.get().toString(), family.toString(),
                 RefreshTokens.hash(token), null, null, ip(address), userAgent(ctx), platform.clock().instant(),
-                refreshTokens.clientBinding(address, ctx.userAgent())));
+                refreshTokens.clientBinding(refreshTokens.signingVersion(), address, ctx.userAgent())));
         tokens(ctx, user.get(), family, token);
     }
 
@@ -213,13 +213,17 @@ public final class AuthEndpoints implements Component {
         RefreshTokens.Parsed presented = presentedToken(ctx);
         // Server-made, never the client's X-Request-Id: the successor is derived from it, and the
         // processor answers a request id it has seen with its earlier verdict.
-        String requestId = UUID.randomUUID().toString();
-        String successor = refreshTokens.successor(presented.userId(), presented.familyId(), requestId, presented.hash());
+        String requestId = refreshTokens.newRequestId();
+        String successor = refreshTokens.successor(presented.userId(), presented.familyId(), requestId, presented.hash()).orElseThrow();
         TokenVerdict verdict = ask(ctx, TokenUsage.REFRESH, presented, requestId, RefreshTokens.hash(successor));
         switch (verdict.verdict()) {
             case Verdicts.ROTATED, Verdicts.REISSUED -> {
+                // Another instance may have made the successor under a version this one does not hold
+                // yet (a rotation's roll skipped its verify-only step): the client retries elsewhere or later.
                 String token = verdict.successorRequestId().equals(requestId) ? successor
-                        : refreshTokens.successor(presented.userId(), presented.familyId(), verdict.successorRequestId(), presented.hash());
+                        : refreshTokens.successor(presented.userId(), presented.familyId(), verdict.successorRequestId(), presented.hash())
+                                .orElseThrow(() -> ProblemException.unavailable("refresh_key_unavailable",
+                                        "this session's new refresh token was made with a key version this instance does not hold yet; retry shortly", 1));
                 tokens(ctx, presented.userId(), presented.familyId(), token);
             }
             default -> throw refused(verdict);
@@ -241,8 +245,11 @@ public final class AuthEndpoints implements Component {
         if (body.refreshToken() == null || body.refreshToken().isBlank()) {
             new FieldErrors().add("refresh_token", "is required").throwIfAny();
         }
-        return refreshTokens.parse(body.refreshToken().trim())
-                .orElseThrow(() -> ProblemException.unauthorized("invalid_token", "the refresh token is not one this server issued"));
+        String token = body.refreshToken().trim();
+        return refreshTokens.parse(token).orElseThrow(() -> ProblemException.unauthorized("invalid_token",
+                refreshTokens.unknownVersion(token)
+                        .map(v -> "the refresh token was made with key version " + v + ", which this server does not hold; sign in again")
+                        .orElse("the refresh token is not one this server issued")));
     }
 
     /**
@@ -256,7 +263,7 @@ public final class AuthEndpoints implements Component {
             String address = ClientAddress.of(ctx);
             TokenUsage event = new TokenUsage(requestId, type, presented.userId().toString(), presented.familyId().toString(),
                     presented.hash(), successorHash, replies.partition(), ip(address), userAgent(ctx), platform.clock().instant(),
-                    refreshTokens.clientBinding(address, ctx.userAgent()));
+                    refreshTokens.clientBinding(presented.keyVersion(), address, ctx.userAgent()));
             producer.send(record(event), (metadata, error) -> {
                 if (error != null) pending.completeExceptionally(new WriteFailed(error));
             });

@@ -2,12 +2,14 @@ package io.streamgate.ingest.auth;
 
 import io.streamgate.platform.Platform;
 import io.streamgate.platform.config.Env;
+import io.streamgate.platform.config.SecretVersions;
 import io.streamgate.schemas.auth.AuthTopics;
 import java.time.Duration;
 
 /**
  * Settings of the /auth edge, read from the environment.
  *
+ * @param refreshKeys REFRESH_TOKEN_SECRET's versions (a malformed value is a problem; a stand-in key then)
  * @param verdictTimeout how long /auth/refresh waits for the processor before answering 503
  * @param replyPartition the verdicts partition this instance reads (default: from its instance id)
  * @param passwordHashConcurrency password hashes running at once in this process
@@ -15,7 +17,7 @@ import java.time.Duration;
  * @param limiterMaxKeys keys each limiter's in-memory pre-filter remembers at most
  */
 record AuthSettings(
-        String refreshSecret,
+        SecretVersions refreshKeys,
         Duration verdictTimeout,
         int replyPartition,
         int loginsPerIpPerMinute,
@@ -38,7 +40,7 @@ record AuthSettings(
             hashWait = MAX_HASH_WAIT;
         }
         return new AuthSettings(
-                platform.secrets().get("REFRESH_TOKEN_SECRET"),
+                SecretVersions.read(env, platform.secrets(), "REFRESH_TOKEN_SECRET"),
                 env.duration("REFRESH_VERDICT_TIMEOUT", Duration.ofSeconds(5), false),
                 env.integer("AUTH_REPLY_PARTITION", defaultPartition, 0, partitions - 1),
                 env.integer("AUTH_LOGIN_MAX_PER_IP_PER_MINUTE", 30, 1, 1_000_000),

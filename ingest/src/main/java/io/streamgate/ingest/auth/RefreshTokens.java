@@ -1,18 +1,21 @@
 package io.streamgate.ingest.auth;
 
+import io.streamgate.platform.config.SecretVersions;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The opaque refresh-token format: {@code <base64url(user id | family id | tag)>.<base64url(secret)>}.
+ * The opaque refresh-token format: {@code [<key version>.]<base64url(user id | family id | tag)>.<base64url(secret)>}.
  *
  * <ul>
  *   <li>The prefix names the user and family, so /auth/refresh can key the usage event by user
@@ -24,11 +27,21 @@ import javax.crypto.spec.SecretKeySpec;
  *       presented token's hash), so the processor can hand the same successor to a caller within
  *       the reuse leeway, and a replayed request gets the same answer, while only hashes are
  *       ever stored or sent to Kafka.</li>
- *   <li>{@link #hash} (SHA-256, base64url) is the token id everywhere else.</li>
+ *   <li>{@link #hash} (SHA-256, base64url, unkeyed) is the token id everywhere else, so a key
+ *       rotation never changes how an issued token is recognised (reuse detection included).</li>
  *   <li>{@link #clientBinding} names the client a token was handed to (address prefix and
  *       User-Agent) for the leeway rule, keyed so that the processor's state and the topic hold
  *       no value that a dictionary of addresses and browsers could reverse.</li>
  * </ul>
+ *
+ * <p>Key versions ({@code REFRESH_TOKEN_SECRET}, {@link SecretVersions}): a token names the
+ * version it was made with, so the verifier picks that key, and the tag covers the version. A
+ * {@code v1} token carries no version: the format from before versions, byte for byte, so those
+ * tokens stay valid and an older release reads what a {@code v1} signer mints. The successor's
+ * version rides in the server-made request id ({@link #newRequestId}), because another instance
+ * may have to rebuild that same successor from the verdict alone. The client binding is keyed by
+ * the presented token's version: the leeway compares the bindings of two presentations of one
+ * token, which therefore always use the same key whichever instance signs with what.
  */
 public final class RefreshTokens {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -36,57 +49,97 @@ public final class RefreshTokens {
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
     private static final int PREFIX_BYTES = 16 + 16 + 16;
     private static final int SECRET_BYTES = 32;
-    /** Longest well-formed token; anything longer is refused before any work. */
+    /** Longest well-formed token (a v9999 one is 114 characters); anything longer is refused before any work. */
     public static final int MAX_LENGTH = 128;
 
-    private final byte[] tagKey;
-    private final byte[] successorKey;
-    private final byte[] bindingKey;
+    /** The three independent keys derived from one version of the server secret. */
+    private record Keys(String version, boolean implicit, byte[] tag, byte[] successor, byte[] binding) {
+        static Keys of(SecretVersions.Version v) {
+            // The labels name the derivation (v1 of it), not the key version: every version derives alike.
+            return new Keys(v.id(), v.implicit(),
+                    hmac(v.key(), "streamgate refresh-token tag v1".getBytes(StandardCharsets.UTF_8)),
+                    hmac(v.key(), "streamgate refresh-token successor v1".getBytes(StandardCharsets.UTF_8)),
+                    hmac(v.key(), "streamgate refresh-token client binding v1".getBytes(StandardCharsets.UTF_8)));
+        }
+    }
 
-    /** A token's parts, once its form and tag are checked. */
-    public record Parsed(UUID userId, UUID familyId, String token, String hash) {}
+    private final Keys signing;
+    private final Map<String, Keys> byVersion = new HashMap<>();
 
-    /** @param serverSecret REFRESH_TOKEN_SECRET; three independent keys are derived from it */
+    /** A token's parts, once its form and tag are checked; {@code keyVersion} is the version it was made with. */
+    public record Parsed(UUID userId, UUID familyId, String token, String hash, String keyVersion) {}
+
+    /** @param serverSecret REFRESH_TOKEN_SECRET, bare or versioned */
     public RefreshTokens(String serverSecret) {
-        byte[] root = serverSecret.getBytes(StandardCharsets.UTF_8);
-        this.tagKey = hmac(root, "streamgate refresh-token tag v1".getBytes(StandardCharsets.UTF_8));
-        this.successorKey = hmac(root, "streamgate refresh-token successor v1".getBytes(StandardCharsets.UTF_8));
-        this.bindingKey = hmac(root, "streamgate refresh-token client binding v1".getBytes(StandardCharsets.UTF_8));
+        this(SecretVersions.of(serverSecret));
     }
 
-    /** The first token of a new family (login). */
-    public String first(UUID userId, UUID familyId) {
-        byte[] secret = new byte[SECRET_BYTES];
-        RANDOM.nextBytes(secret);
-        return prefix(userId, familyId) + "." + B64.encodeToString(secret);
+    public RefreshTokens(SecretVersions secrets) {
+        for (String id : secrets.ids()) byVersion.put(id, Keys.of(secrets.get(id).orElseThrow()));
+        this.signing = byVersion.get(secrets.signing().id());
     }
 
-    /** The successor of the token with {@code presentedHash}, rotated by request {@code requestId}. */
-    public String successor(UUID userId, UUID familyId, String requestId, String presentedHash) {
-        byte[] secret = hmac(successorKey, (requestId + "\n" + presentedHash).getBytes(StandardCharsets.UTF_8));
-        return prefix(userId, familyId) + "." + B64.encodeToString(secret);
+    /** The version new tokens are made with. */
+    public String signingVersion() {
+        return signing.version();
     }
 
     /**
-     * The client binding of a request: HMAC of its address prefix ({@link AddressPrefix}) and its
-     * User-Agent (absent counts as empty), base64url. Equal for two requests of one client that
-     * moved within its /24 (IPv4) or /64 (IPv6); different as soon as either part differs.
+     * A server-made request id naming the signing version ({@code v2.<uuid>}; a bare uuid for
+     * {@code v1}, as before versions), from which {@link #successor} takes the version.
      */
-    public String clientBinding(String address, String userAgent) {
-        String client = AddressPrefix.of(address) + "\n" + (userAgent == null ? "" : userAgent);
-        return B64.encodeToString(hmac(bindingKey, client.getBytes(StandardCharsets.UTF_8)));
+    public String newRequestId() {
+        String id = UUID.randomUUID().toString();
+        return signing.implicit() ? id : signing.version() + "." + id;
     }
 
-    /** Checks form and tag; empty for anything this server did not mint. */
+    /** The first token of a new family (login), made with the signing version. */
+    public String first(UUID userId, UUID familyId) {
+        byte[] secret = new byte[SECRET_BYTES];
+        RANDOM.nextBytes(secret);
+        return token(signing, userId, familyId, secret);
+    }
+
+    /**
+     * The successor of the token with {@code presentedHash}, rotated by request {@code requestId}
+     * and made with the version that id names; empty when this instance does not hold that
+     * version (a verdict for a request another instance made mid-rotation).
+     */
+    public Optional<String> successor(UUID userId, UUID familyId, String requestId, String presentedHash) {
+        int dot = requestId.indexOf('.');
+        Keys keys = byVersion.get(dot < 0 ? SecretVersions.IMPLICIT : requestId.substring(0, dot));
+        if (keys == null) return Optional.empty();
+        byte[] secret = hmac(keys.successor(), (requestId + "\n" + presentedHash).getBytes(StandardCharsets.UTF_8));
+        return Optional.of(token(keys, userId, familyId, secret));
+    }
+
+    /**
+     * The client binding of a request presenting (or, at login, receiving) a token of
+     * {@code keyVersion}: HMAC of its address prefix ({@link AddressPrefix}) and its User-Agent
+     * (absent counts as empty), base64url. Equal for two requests of one client that moved within
+     * its /24 (IPv4) or /64 (IPv6); different as soon as either part differs.
+     */
+    public String clientBinding(String keyVersion, String address, String userAgent) {
+        String client = AddressPrefix.of(address) + "\n" + (userAgent == null ? "" : userAgent);
+        return B64.encodeToString(hmac(byVersion.get(keyVersion).binding(), client.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Checks form, version and tag; empty for anything this server did not mint or holds no key for. */
     public Optional<Parsed> parse(String token) {
         if (token == null || token.length() > MAX_LENGTH) return Optional.empty();
-        int dot = token.indexOf('.');
-        if (dot < 0 || token.indexOf('.', dot + 1) >= 0) return Optional.empty();
+        String[] parts = token.split("\\.", -1);
+        // v1 is written without its version, so "v1." is not a second spelling of the same token
+        if (parts.length == 3 && (!SecretVersions.VERSION.matcher(parts[0]).matches() || parts[0].equals(SecretVersions.IMPLICIT))) {
+            return Optional.empty();
+        }
+        if (parts.length != 2 && parts.length != 3) return Optional.empty();
+        Keys keys = byVersion.get(parts.length == 3 ? parts[0] : SecretVersions.IMPLICIT);
+        if (keys == null) return Optional.empty();
         byte[] prefix;
         byte[] secret;
         try {
-            prefix = B64D.decode(token.substring(0, dot));
-            secret = B64D.decode(token.substring(dot + 1));
+            prefix = B64D.decode(parts[parts.length - 2]);
+            secret = B64D.decode(parts[parts.length - 1]);
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
@@ -96,8 +149,20 @@ public final class RefreshTokens {
         UUID family = new UUID(buf.getLong(), buf.getLong());
         byte[] tag = new byte[16];
         buf.get(tag);
-        if (!MessageDigest.isEqual(tag, tag(user, family))) return Optional.empty();
-        return Optional.of(new Parsed(user, family, token, hash(token)));
+        if (!MessageDigest.isEqual(tag, tag(keys, user, family))) return Optional.empty();
+        return Optional.of(new Parsed(user, family, token, hash(token), keys.version()));
+    }
+
+    /**
+     * The key version a token names when this instance does not hold it, to say so in the
+     * refusal (a version is no secret); empty for a token that names none or a known one.
+     */
+    public Optional<String> unknownVersion(String token) {
+        if (token == null || token.length() > MAX_LENGTH) return Optional.empty();
+        String[] parts = token.split("\\.", -1);
+        String version = parts.length == 3 ? parts[0] : parts.length == 2 ? SecretVersions.IMPLICIT : null;
+        if (version == null || !SecretVersions.VERSION.matcher(version).matches() || byVersion.containsKey(version)) return Optional.empty();
+        return Optional.of(version);
     }
 
     public static String hash(String token) {
@@ -108,19 +173,22 @@ public final class RefreshTokens {
         }
     }
 
-    private String prefix(UUID user, UUID family) {
+    private static String token(Keys keys, UUID user, UUID family, byte[] secret) {
         ByteBuffer buf = ByteBuffer.allocate(PREFIX_BYTES);
         buf.putLong(user.getMostSignificantBits()).putLong(user.getLeastSignificantBits());
         buf.putLong(family.getMostSignificantBits()).putLong(family.getLeastSignificantBits());
-        buf.put(tag(user, family));
-        return B64.encodeToString(buf.array());
+        buf.put(tag(keys, user, family));
+        String body = B64.encodeToString(buf.array()) + "." + B64.encodeToString(secret);
+        return keys.implicit() ? body : keys.version() + "." + body;
     }
 
-    private byte[] tag(UUID user, UUID family) {
-        byte[] ids = ByteBuffer.allocate(32)
+    /** The first 128 bits of HMAC([version |] ids): the version is covered, so it cannot be swapped for another. */
+    private static byte[] tag(Keys keys, UUID user, UUID family) {
+        byte[] version = keys.implicit() ? new byte[0] : (keys.version() + "\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] ids = ByteBuffer.allocate(version.length + 32).put(version)
                 .putLong(user.getMostSignificantBits()).putLong(user.getLeastSignificantBits())
                 .putLong(family.getMostSignificantBits()).putLong(family.getLeastSignificantBits()).array();
-        byte[] full = hmac(tagKey, ids);
+        byte[] full = hmac(keys.tag(), ids);
         byte[] tag = new byte[16];
         System.arraycopy(full, 0, tag, 0, 16);
         return tag;

@@ -3,6 +3,7 @@ package io.streamgate.ingest.auth;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamgate.schemas.Json;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -103,5 +104,26 @@ final class AuthClient {
         Reply login = login(email, "correct horse battery");
         if (login.status() != 200) throw new AssertionError("login: " + login.status() + " " + login.body());
         return new Session(userId, login.text("access_token"), login.text("refresh_token"), login.text("session_id"));
+    }
+
+    // --- coach streams, for the tests of stream tickets ------------------------------------------
+
+    /** Creates a coach session (no processor needs to run) and returns its id. */
+    String coachSession(String accessToken) {
+        Reply created = post("/v1/coach/sessions", Map.of("prompt", "a cat streamer", "asset_type", "thumbnail"), accessToken);
+        if (created.status() != 202) throw new AssertionError("coach session: " + created.status() + " " + created.body());
+        return created.text("session_id");
+    }
+
+    String streamTicket(String session, String accessToken) {
+        Reply issued = post("/v1/coach/sessions/" + session + "/stream-tickets", Map.of(), accessToken);
+        if (issued.status() != 201) throw new AssertionError("stream ticket: " + issued.status() + " " + issued.body());
+        return issued.text("ticket");
+    }
+
+    /** Opens a session's event stream with a ticket, as EventSource does; the caller closes the body. */
+    HttpResponse<InputStream> eventStream(String session, String ticket) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/coach/sessions/" + session + "/events?ticket=" + ticket))
+                .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
     }
 }

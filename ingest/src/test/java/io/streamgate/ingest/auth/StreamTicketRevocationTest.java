@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.streamgate.api.coach.CoachApi;
-import io.streamgate.ingest.auth.AuthClient.Reply;
 import io.streamgate.ingest.auth.AuthClient.Session;
 import io.streamgate.platform.Platform;
 import io.streamgate.platform.auth.RevocationFeed;
@@ -17,8 +16,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -55,11 +52,11 @@ class StreamTicketRevocationTest {
         String userId = client.register(email, "correct horse battery").text("user_id");
         Session laptop = client.signIn(email, userId);
         Session phone = client.signIn(email, userId);
-        String session = coachSession(laptop.accessToken());
-        String laptopTicket = ticket(session, laptop.accessToken());
-        String phoneTicket = ticket(session, phone.accessToken());
+        String session = client.coachSession(laptop.accessToken());
+        String laptopTicket = client.streamTicket(session, laptop.accessToken());
+        String phoneTicket = client.streamTicket(session, phone.accessToken());
 
-        HttpResponse<InputStream> open = stream(session, laptopTicket);
+        HttpResponse<InputStream> open = client.eventStream(session, laptopTicket);
         assertThat(open.statusCode()).isEqualTo(200);
         BufferedReader lines = new BufferedReader(new InputStreamReader(open.body(), StandardCharsets.UTF_8));
         assertThat(lines.readLine()).startsWith("retry: ");
@@ -71,7 +68,7 @@ class StreamTicketRevocationTest {
         // the stream that was open says why and ends; EventSource's reconnect then gets the 401
         assertThat(rest.get(60, TimeUnit.SECONDS)).contains("event: revoked");
         // logout ended the laptop's sign-in only: the phone's ticket still opens the stream
-        HttpResponse<InputStream> phoneStream = stream(session, phoneTicket);
+        HttpResponse<InputStream> phoneStream = client.eventStream(session, phoneTicket);
         assertThat(phoneStream.statusCode()).isEqualTo(200);
         phoneStream.body().close();
     }
@@ -79,9 +76,9 @@ class StreamTicketRevocationTest {
     @Test
     void aTicketIsRefusedOnceATokenReuseRevokesItsSignIn() throws Exception {
         Session s = client.signUp();
-        String session = coachSession(s.accessToken());
-        String ticket = ticket(session, s.accessToken());
-        HttpResponse<InputStream> before = stream(session, ticket);
+        String session = client.coachSession(s.accessToken());
+        String ticket = client.streamTicket(session, s.accessToken());
+        HttpResponse<InputStream> before = client.eventStream(session, ticket);
         assertThat(before.statusCode()).isEqualTo(200);
         before.body().close();
 
@@ -94,29 +91,12 @@ class StreamTicketRevocationTest {
     }
 
     private static void assertRevoked(String session, String ticket) throws Exception {
-        HttpResponse<InputStream> refused = stream(session, ticket);
+        HttpResponse<InputStream> refused = client.eventStream(session, ticket);
         try (InputStream body = refused.body()) {
             assertThat(refused.statusCode()).isEqualTo(401);
             assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
             assertThat(Json.mapper().readTree(body).get("type").asText()).isEqualTo("token_revoked");
         }
-    }
-
-    private static String coachSession(String accessToken) {
-        Reply created = client.post("/v1/coach/sessions", Map.of("prompt", "a cat streamer", "asset_type", "thumbnail"), accessToken);
-        assertThat(created.status()).as(String.valueOf(created.body())).isEqualTo(202);
-        return created.text("session_id");
-    }
-
-    private static String ticket(String session, String accessToken) {
-        Reply issued = client.post("/v1/coach/sessions/" + session + "/stream-tickets", Map.of(), accessToken);
-        assertThat(issued.status()).isEqualTo(201);
-        return issued.text("ticket");
-    }
-
-    private static HttpResponse<InputStream> stream(String session, String ticket) throws Exception {
-        return AuthClient.HTTP.send(HttpRequest.newBuilder(URI.create(client.base + "/v1/coach/sessions/" + session + "/events?ticket=" + ticket))
-                .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
     }
 
     private static List<String> readToEnd(BufferedReader reader) {

@@ -7,9 +7,11 @@ import java.time.Duration;
 /**
  * Access-token settings.
  *
- * @param signingKeys a JWK Set (JSON) of EC P-256 private keys, newest first: the first
- *     signs, all verify. Rotate by prepending a new key; drop the old one once every token
- *     it signed has expired (one access-token lifetime later).
+ * @param signingKeys a JWK Set (JSON) of Ed25519 or EC P-256 private keys: the first signs, every
+ *     one verifies, so a key after the first is verify-only. With several instances, rotate in
+ *     two rolls (add the new key last everywhere, then move it first) and drop the old one a
+ *     token lifetime later: prepending in one roll lets an updated instance sign with a key the
+ *     others do not know yet (docs/operations.md, Secret rotation).
  */
 public record JwtConfig(String issuer, String audience, Duration accessTokenTtl, Duration clockSkew, String signingKeys) {
 

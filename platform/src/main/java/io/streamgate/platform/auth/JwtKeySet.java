@@ -28,8 +28,11 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 /**
  * The signing keys: the first signs, every one verifies; the public halves are served as JWKS.
  *
+ * <p>Position is the role: a key after the first is verify-only (and published), which is what a
+ * rotation across instances needs: add the new key last on every instance, then move it first.
+ *
  * <p>New keys are Ed25519 ({@code EdDSA}); EC P-256 keys ({@code ES256}) are still accepted, so a
- * deployment that started with them rotates by prepending an Ed25519 key, with no downtime. Each
+ * deployment that started with them rotates to an Ed25519 key the same way, with no downtime. Each
  * key verifies only tokens whose header names its own algorithm.
  *
  * <p>Signing and verifying go through BouncyCastle's provider (not registered globally, passed to
@@ -94,7 +97,7 @@ public final class JwtKeySet {
         return withNewKey(Jwks.CRV.Ed25519.keyPair().build(), null);
     }
 
-    /** Prepends a new key to an existing set (rotation). */
+    /** Prepends a new key to an existing set (a single instance's rotation; several instances add it last first). */
     public static String withNewKey(KeyPair pair, String existingJson) {
         String kid = "k-" + UUID.randomUUID().toString().substring(0, 8);
         var newKey = Jwks.builder().keyPair(pair).id(kid).build();

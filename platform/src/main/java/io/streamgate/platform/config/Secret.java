@@ -18,8 +18,8 @@ public enum Secret {
     DATABASE_APP_PASSWORD(Use.REQUIRED, Strength.AT_LEAST_32_BYTES, null),
     DATABASE_WORKER_PASSWORD(Use.REQUIRED, Strength.AT_LEAST_32_BYTES, null),
     JWT_SIGNING_KEYS(Use.REQUIRED, Strength.JWK_KEY_MATERIAL_32_BYTES, null),
-    REFRESH_TOKEN_SECRET(Use.REQUIRED, Strength.AT_LEAST_32_BYTES, null),
-    COACH_TICKET_SECRET(Use.REQUIRED, Strength.AT_LEAST_32_BYTES, null),
+    REFRESH_TOKEN_SECRET(Use.REQUIRED, Strength.VERSIONS_EACH_AT_LEAST_32_BYTES, null),
+    COACH_TICKET_SECRET(Use.REQUIRED, Strength.VERSIONS_EACH_AT_LEAST_32_BYTES, null),
     OPERATOR_TOKEN(Use.ENABLES_ENDPOINT, Strength.AT_LEAST_32_BYTES, null),
     STRIPE_WEBHOOK_SECRETS(Use.ENABLES_ENDPOINT, Strength.EACH_AT_LEAST_32_BYTES, null),
     /** A family: {@code WEBHOOK_SECRETS_<SOURCE>}, one per Standard Webhooks source. */
@@ -50,6 +50,11 @@ public enum Secret {
         AT_LEAST_32_BYTES,
         /** A comma separated list, each one's UTF-8 bytes at least {@link #MIN_BYTES}. */
         EACH_AT_LEAST_32_BYTES,
+        /**
+         * A bare value judged as {@link #AT_LEAST_32_BYTES}, or a {@link SecretVersions} list
+         * ({@code v2:<secret>,v1:<secret>}) whose every secret is.
+         */
+        VERSIONS_EACH_AT_LEAST_32_BYTES,
         /** A JWK set: each private key's material ({@code d}), not the JSON, at least {@link #MIN_BYTES}. */
         JWK_KEY_MATERIAL_32_BYTES,
         /** {@code whsec_<base64>} secrets, comma separated: each decoded key at least {@link #MIN_STANDARD_WEBHOOKS_KEY_BYTES}. */
@@ -99,15 +104,21 @@ public enum Secret {
     }
 
     /**
-     * What is too weak about {@code value}, one line each, naming the variable and sizes but
-     * never the value.
+     * What is too weak about {@code value} (and, for {@link Strength#VERSIONS_EACH_AT_LEAST_32_BYTES},
+     * what is malformed), one line each, naming the variable and sizes but never the value.
      */
     public List<String> weaknesses(String variable, String value) {
         List<String> problems = new ArrayList<>();
         switch (strength) {
-            case AT_LEAST_32_BYTES -> {
-                int n = value.getBytes(StandardCharsets.UTF_8).length;
-                if (n < MIN_BYTES) problems.add(tooShort(variable, n, MIN_BYTES, "generate one with: openssl rand -base64 32"));
+            case AT_LEAST_32_BYTES -> judgeKey(variable, value, problems);
+            case VERSIONS_EACH_AT_LEAST_32_BYTES -> {
+                if (!SecretVersions.isList(value)) {
+                    judgeKey(variable, value, problems);
+                } else {
+                    // the form too, here: the roles read it only after the first validation
+                    problems.addAll(SecretVersions.problems(variable, value));
+                    SecretVersions.wellFormedEntries(value).forEach((version, secret) -> judgeKey(variable + " " + version, secret, problems));
+                }
             }
             case EACH_AT_LEAST_32_BYTES -> {
                 List<String> each = split(value);
@@ -166,6 +177,11 @@ public enum Secret {
             }
         }
         return problems;
+    }
+
+    private static void judgeKey(String what, String key, List<String> problems) {
+        int n = key.getBytes(StandardCharsets.UTF_8).length;
+        if (n < MIN_BYTES) problems.add(tooShort(what, n, MIN_BYTES, "generate one with: openssl rand -base64 32"));
     }
 
     private static String tooShort(String what, int bytes, int min, String hint) {

@@ -70,6 +70,39 @@ class AccessTokensTest {
     }
 
     @Test
+    void aKeyAddedLastOnlyVerifiesSoARotationInTwoRollsRefusesNothing() throws Exception {
+        String a = JwtKeySet.generateJson();
+        String b = JwtKeySet.generateJson();
+        AccessTokens before = tokens(a);
+        AccessTokens stepOne = tokens(keys(a, b)); // b added last: verify-only, and published
+        AccessTokens stepTwo = tokens(keys(b, a)); // b moved first: it signs
+
+        assertThat(stepOne.keys().signingKeyId()).isEqualTo(before.keys().signingKeyId());
+        assertThat(stepOne.keys().publicJwksJson()).contains(stepTwo.keys().signingKeyId());
+        String fromStepOne = stepOne.issue(UUID.randomUUID(), "f1").token();
+        String fromStepTwo = stepTwo.issue(UUID.randomUUID(), "f2").token();
+        // during the first roll, instances on the old set and on step one accept each other's tokens
+        assertThat(before.verify(fromStepOne).familyId()).isEqualTo("f1");
+        assertThat(stepOne.verify(before.issue(UUID.randomUUID(), "f0").token()).familyId()).isEqualTo("f0");
+        // during the second, step one and step two do
+        assertThat(stepOne.verify(fromStepTwo).familyId()).isEqualTo("f2");
+        assertThat(stepTwo.verify(fromStepOne).familyId()).isEqualTo("f1");
+        // only prepending straight away (skipping step one) leaves an instance that refuses
+        assertThatThrownBy(() -> before.verify(fromStepTwo)).isInstanceOf(InvalidTokenException.class);
+    }
+
+    private static AccessTokens tokens(String keys) {
+        return new AccessTokens(new JwtConfig("streamgate", "streamgate-api", Duration.ofMinutes(15), Duration.ofSeconds(30), keys), Clock.systemUTC());
+    }
+
+    /** The keys of {@code sets}, in that order, as one JWK set. */
+    private static String keys(String... sets) throws Exception {
+        var all = io.streamgate.schemas.Json.mapper().createArrayNode();
+        for (String set : sets) all.addAll((com.fasterxml.jackson.databind.node.ArrayNode) io.streamgate.schemas.Json.mapper().readTree(set).get("keys"));
+        return "{\"keys\":" + all + "}";
+    }
+
+    @Test
     void aTokenWhoseHeaderNamesAnotherAlgorithmThanItsKeyIsRefused() {
         // our kid (an Ed25519 key) with an ES256 signature from a P-256 key: refused by the key's
         // algorithm before any signature check
