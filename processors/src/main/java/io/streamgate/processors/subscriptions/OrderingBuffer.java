@@ -50,7 +50,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * task ran and found nothing: a task that just started, or whose thread did not run for a while
  * (a rebalance can hold its poll for many seconds, for instance when a stopped instance's
  * member expires), waits one grace before idle time counts, so records that were waiting for
- * it are read before anything is released by idle time.
+ * it are read before anything is released by idle time. So does a task that reads a record
+ * more than {@link #STALL} after ingest received it: it is catching up on a backlog (after a
+ * restart, a rebalance, or while the forwarder copies an upgrade's records), and a pause
+ * between its records then means its partition's next records are not fetched yet, not that
+ * none arrived. A record read on time lets idle time count from then on: the partition gives
+ * its oldest records first, so nothing older waited behind it.
  *
  * <p>A second store indexes the buffer by buffer time (8 bytes big-endian, then the buffer key),
  * so a punctuation reads only the subscriptions that have something due instead of the whole
@@ -63,7 +68,10 @@ final class OrderingBuffer implements Processor<String, SubscriptionEvent, Strin
     static final String STORE = "subscription-order-buffer";
     static final String DUE_INDEX = "subscription-order-due";
     private static final byte[] NOTHING = new byte[0];
-    /** A gap between wall-clock punctuations longer than this means the task was not running. */
+    /**
+     * A gap between wall-clock punctuations longer than this means the task was not running; a
+     * record read this long after ingest received it means the task is behind its partition.
+     */
     static final Duration STALL = Duration.ofSeconds(1);
 
     /** A buffered event, its record timestamp and the wall-clock time it entered the buffer. */
@@ -94,6 +102,10 @@ final class OrderingBuffer implements Processor<String, SubscriptionEvent, Strin
     @Override
     public void init(ProcessorContext<String, SubscriptionEvent> context) {
         this.context = context;
+        // Streams calls init again on this instance when it revives a task (its stores rolled
+        // back to the last commit): nothing learnt before that may carry over.
+        latestRecordTime = Long.MIN_VALUE;
+        wallClock = null;
         this.store = context.getStateStore(STORE);
         this.dueIndex = context.getStateStore(DUE_INDEX);
         // A task that just started first reads its backlog: give it one grace before idle time
@@ -136,7 +148,8 @@ final class OrderingBuffer implements Processor<String, SubscriptionEvent, Strin
         if (record.timestamp() > latestRecordTime) {
             latestRecordTime = record.timestamp();
         }
-        latestRecordWallClock = now;
+        boolean catchingUp = now - record.timestamp() > STALL.toMillis();
+        latestRecordWallClock = catchingUp ? now + grace.toMillis() : now;
         if (wallClock == null) scheduleWallClock();
     }
 
