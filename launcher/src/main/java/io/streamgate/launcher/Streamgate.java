@@ -39,7 +39,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,7 +93,9 @@ public final class Streamgate implements AutoCloseable {
         JwtConfig jwtConfig = JwtConfig.from(env, secrets);
         int kafkaPort = env.integer("KAFKA_PORT", 9092, 0, 65535);
         String bootstrap = dev ? null : env.required("KAFKA_BOOTSTRAP_SERVERS", "outside dev (e.g. kafka-1:9092,kafka-2:9092)");
-        String instanceId = env.string("STREAMGATE_INSTANCE_ID", UUID.randomUUID().toString().substring(0, 8));
+        InstanceId instance = InstanceId.resolve(env, dataDir);
+        closeables.push(instance);
+        String instanceId = instance.id();
         env.validate();
 
         if (options.tls()) {
