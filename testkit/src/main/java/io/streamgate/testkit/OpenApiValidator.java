@@ -37,6 +37,7 @@ public final class OpenApiValidator {
     private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
     private static final Map<String, Schema> SCHEMAS = new ConcurrentHashMap<>();
     private static final List<Template> TEMPLATES = templates();
+    private static final Map<String, JsonNode> EVENTS = events();
 
     private record Template(String path, Pattern pattern, int parameters) {}
 
@@ -111,6 +112,18 @@ public final class OpenApiValidator {
         return problems;
     }
 
+    /**
+     * Fails unless {@code data} is what the document's {@code x-sse-events} declares for an event
+     * named {@code name} (an event stream's events, which a response schema cannot describe).
+     */
+    public static void requireEvent(String name, String data) {
+        JsonNode schema = EVENTS.get(name);
+        if (schema == null) throw new AssertionError("event " + name + " is not declared in openapi.json's x-sse-events");
+        Schema compiled = SCHEMAS.computeIfAbsent("event " + name, k -> compile(schema));
+        List<Error> errors = compiled.validate(data, InputFormat.JSON);
+        if (!errors.isEmpty()) throw new AssertionError("event " + name + " does not match openapi.json: " + errors + "\n  " + data);
+    }
+
     /** The document's paths and methods, as {@code "GET /v1/brand-kits"}. */
     public static List<String> operations() {
         List<String> out = new ArrayList<>();
@@ -162,6 +175,15 @@ public final class OpenApiValidator {
             }
             out.add(new Template(path, Pattern.compile(regex.toString()), parameters));
         }
+        return out;
+    }
+
+    private static Map<String, JsonNode> events() {
+        Map<String, JsonNode> out = new java.util.HashMap<>();
+        DOCUMENT.get("paths").forEach(path -> path.forEach(operation -> {
+            JsonNode events = operation.get("x-sse-events");
+            if (events != null) events.properties().forEach(e -> out.put(e.getKey(), e.getValue()));
+        }));
         return out;
     }
 
