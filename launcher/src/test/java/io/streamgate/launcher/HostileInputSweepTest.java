@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamgate.schemas.Json;
+import io.streamgate.testkit.OpenApiValidator;
 import io.streamgate.testkit.RawHttp;
 import io.streamgate.testkit.StreamgateTest;
 import io.streamgate.testkit.TestEnv;
@@ -113,7 +114,9 @@ class HostileInputSweepTest {
                     RawHttp.Response response = exchange(route.method(), probe);
                     sent++;
                     statuses.computeIfAbsent(probe.kind(), k -> new TreeMap<>()).merge(response.status(), 1, Integer::sum);
-                    check(route + (auth == null ? " [no token]" : " [token]") + " " + probe.kind(), response, probe, failures);
+                    String what = route + (auth == null ? " [no token]" : " [token]") + " " + probe.kind();
+                    check(what, response, probe, failures);
+                    contract(what, route.method(), probe.target(), response, failures);
                 }
             }
         }
@@ -355,6 +358,18 @@ class HostileInputSweepTest {
             if (problem != null) failures.add(what + ": " + problem + ": " + r);
         } else if (probe.mustFail()) {
             failures.add(what + ": expected a 4xx, got " + r);
+        }
+    }
+
+    /** Every answer is one the OpenAPI document declares for the route (status, content type, body). */
+    private static void contract(String what, String method, String target, RawHttp.Response r, List<String> failures) {
+        if (r.hung() || r.status() == 0) return;
+        int query = target.indexOf('?');
+        String path = query < 0 ? target : target.substring(0, query);
+        String contentType = r.header("Content-Type");
+        String body = r.header("Content-Encoding").isEmpty() ? r.text() : null;
+        for (String problem : OpenApiValidator.problems(method, path, r.status(), contentType.isEmpty() ? null : contentType, body)) {
+            failures.add(what + ": openapi.json: " + problem);
         }
     }
 

@@ -7,6 +7,7 @@ import io.streamgate.platform.Platform;
 import io.streamgate.platform.http.SecurityHeaders;
 import io.streamgate.testkit.StreamgateTest;
 import io.streamgate.testkit.TestEnv;
+import io.streamgate.testkit.OpenApiValidator;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -29,7 +30,7 @@ class CoachPageTest {
     }
 
     HttpResponse<String> get(String path) throws Exception {
-        return SseTestClient.HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return OpenApiValidator.require(SseTestClient.HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofString()));
     }
 
     @Test

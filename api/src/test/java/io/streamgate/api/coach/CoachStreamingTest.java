@@ -14,6 +14,7 @@ import io.streamgate.schemas.coach.CoachRequest;
 import io.streamgate.testkit.StreamgateTest;
 import io.streamgate.testkit.TestEnv;
 import java.net.URI;
+import io.streamgate.testkit.OpenApiValidator;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -95,13 +96,13 @@ class CoachStreamingTest {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json));
         if (token != null) b.header("Authorization", "Bearer " + token);
-        return SseTestClient.HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return OpenApiValidator.require(SseTestClient.HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString()));
     }
 
     static HttpResponse<String> get(String url, String token) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).GET();
         if (token != null) b.header("Authorization", "Bearer " + token);
-        return SseTestClient.HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return OpenApiValidator.require(SseTestClient.HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString()));
     }
 
     /** Everything one uninterrupted stream delivers. */

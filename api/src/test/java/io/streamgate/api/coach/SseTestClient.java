@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import io.streamgate.testkit.OpenApiValidator;
 
 /** A minimal Server-Sent Events reader over java.net.http, parsing frames as the WHATWG spec does. */
 final class SseTestClient implements AutoCloseable {
@@ -38,7 +39,7 @@ final class SseTestClient implements AutoCloseable {
     static SseTestClient open(String url, Map<String, String> headers) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream").GET();
         headers.forEach(b::header);
-        return new SseTestClient(HTTP.send(b.build(), HttpResponse.BodyHandlers.ofInputStream()));
+        return new SseTestClient(OpenApiValidator.require(HTTP.send(b.build(), HttpResponse.BodyHandlers.ofInputStream())));
     }
 
     /** The next event, or null when the server closed the stream. */
@@ -49,7 +50,11 @@ final class SseTestClient implements AutoCloseable {
         String line;
         while ((line = reader.readLine()) != null) {
             if (line.isEmpty()) {
-                if (data != null) return new Event(name == null ? "message" : name, id, data.toString());
+                if (data != null) {
+                    Event event = new Event(name == null ? "message" : name, id, data.toString());
+                    OpenApiValidator.requireEvent(event.name(), event.data());
+                    return event;
+                }
                 name = null;
                 id = null;
                 continue;

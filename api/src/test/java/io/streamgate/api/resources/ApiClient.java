@@ -7,6 +7,7 @@ import io.streamgate.api.generations.GenerationsApi;
 import io.streamgate.platform.Component;
 import io.streamgate.platform.Platform;
 import io.streamgate.schemas.Json;
+import io.streamgate.testkit.OpenApiValidator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -16,7 +17,11 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.UUID;
 
-/** A real HTTP client signed in as one user (Bearer access JWT issued by the platform). */
+/**
+ * A real HTTP client signed in as one user (Bearer access JWT issued by the platform). Every
+ * response is checked against openapi.json ({@link OpenApiValidator}), so these suites keep the
+ * document true.
+ */
 final class ApiClient {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -71,7 +76,7 @@ final class ApiClient {
 
     static HttpResponse<String> send(HttpRequest request) {
         try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            return OpenApiValidator.require(HTTP.send(request, HttpResponse.BodyHandlers.ofString()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -82,7 +87,7 @@ final class ApiClient {
 
     static HttpResponse<byte[]> sendBytes(HttpRequest request) {
         try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            return OpenApiValidator.require(HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -14,6 +14,7 @@ import io.streamgate.schemas.auth.AuthTopics;
 import io.streamgate.schemas.auth.Revocation;
 import io.streamgate.testkit.StreamgateTest;
 import io.streamgate.testkit.TestEnv;
+import io.streamgate.testkit.OpenApiValidator;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -217,7 +218,7 @@ class AccessTokenAttacksTest {
 
     static HttpResponse<String> send(HttpRequest request) {
         try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            return OpenApiValidator.require(HTTP.send(request, HttpResponse.BodyHandlers.ofString()));
         } catch (Exception e) {
             throw new RuntimeException(e);
         }

@@ -8,6 +8,7 @@ import io.streamgate.platform.Platform;
 import io.streamgate.schemas.Json;
 import io.streamgate.testkit.StreamgateTest;
 import io.streamgate.testkit.TestEnv;
+import io.streamgate.testkit.OpenApiValidator;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -73,7 +74,7 @@ class WebhookApiTest {
     HttpResponse<String> get(String path, String bearer) throws Exception {
         var b = HttpRequest.newBuilder(URI.create(base + path)).GET();
         if (bearer != null) b.header("Authorization", "Bearer " + bearer);
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return OpenApiValidator.require(http.send(b.build(), HttpResponse.BodyHandlers.ofString()));
     }
 
     String tokenFor(UUID user) {

@@ -2,6 +2,7 @@ package io.streamgate.ingest.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamgate.schemas.Json;
+import io.streamgate.testkit.OpenApiValidator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -11,7 +12,7 @@ import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.UUID;
 
-/** A real HTTP client for the /auth endpoints, speaking JSON. */
+/** A real HTTP client for the /auth endpoints, speaking JSON; every response is checked against openapi.json. */
 final class AuthClient {
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -72,6 +73,7 @@ final class AuthClient {
     }
 
     private static Reply reply(HttpResponse<String> r) throws IOException {
+        OpenApiValidator.require(r);
         JsonNode body = r.body() == null || r.body().isEmpty() ? null : Json.mapper().readTree(r.body());
         return new Reply(r.statusCode(), body, r);
     }
@@ -123,7 +125,7 @@ final class AuthClient {
 
     /** Opens a session's event stream with a ticket, as EventSource does; the caller closes the body. */
     HttpResponse<InputStream> eventStream(String session, String ticket) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/coach/sessions/" + session + "/events?ticket=" + ticket))
-                .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        return OpenApiValidator.require(HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/coach/sessions/" + session + "/events?ticket=" + ticket))
+                .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofInputStream()));
     }
 }

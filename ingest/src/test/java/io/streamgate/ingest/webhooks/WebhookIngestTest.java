@@ -14,6 +14,7 @@ import io.streamgate.schemas.webhooks.ReceivedWebhook;
 import io.streamgate.schemas.webhooks.WebhookTopics;
 import io.streamgate.testkit.StreamgateTest;
 import io.streamgate.testkit.TestEnv;
+import io.streamgate.testkit.OpenApiValidator;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -79,7 +80,7 @@ class WebhookIngestTest {
         var b = HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(b::header);
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return OpenApiValidator.require(http.send(b.build(), HttpResponse.BodyHandlers.ofString()));
     }
 
     HttpResponse<String> postStripe(String body, String signature) throws Exception {

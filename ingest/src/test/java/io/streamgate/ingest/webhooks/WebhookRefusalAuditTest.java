@@ -13,6 +13,7 @@ import io.streamgate.schemas.webhooks.WebhookRefusal;
 import io.streamgate.schemas.webhooks.WebhookTopics;
 import io.streamgate.testkit.StreamgateTest;
 import io.streamgate.testkit.TestEnv;
+import io.streamgate.testkit.OpenApiValidator;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -115,7 +116,7 @@ class WebhookRefusalAuditTest {
                 .header("X-Request-Id", requestId).header("User-Agent", USER_AGENT)
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(b::header);
-        return new Sent(requestId, http.send(b.build(), HttpResponse.BodyHandlers.ofString()), body.getBytes(StandardCharsets.UTF_8));
+        return new Sent(requestId, OpenApiValidator.require(http.send(b.build(), HttpResponse.BodyHandlers.ofString())), body.getBytes(StandardCharsets.UTF_8));
     }
 
     Sent post(String path, String body, Map<String, String> headers) throws Exception {

@@ -102,6 +102,7 @@ public final class HttpEdge {
             // With a management listener, readiness and metrics are only there.
             operations(config, metrics, health, management == null);
             index(config, management == null);
+            OpenApiDocument.route(config);
             for (Component component : components) component.http(config);
         });
     }
@@ -309,7 +310,7 @@ public final class HttpEdge {
 
     /**
      * {@code GET /}: the product's name and version and where to go next, instead of a 404. Only
-     * the operations endpoints this listener serves are linked; the routes are in the README.
+     * the operations endpoints this listener serves and the API's contract are linked.
      */
     private static void index(JavalinConfig config, boolean readinessAndMetrics) {
         Map<String, String> links = new LinkedHashMap<>();
@@ -318,6 +319,7 @@ public final class HttpEdge {
             links.put("readiness", "/health/ready");
             links.put("metrics", "/metrics");
         }
+        links.put("openapi", OpenApiDocument.PATH);
         Index index = new Index("streamgate", Version.current(), java.util.Collections.unmodifiableMap(links));
         config.routes.get("/", ctx -> ctx.json(index));
     }

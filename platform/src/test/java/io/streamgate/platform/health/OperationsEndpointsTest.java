@@ -69,8 +69,25 @@ class OperationsEndpointsTest {
         assertThat(body.get("links").get("health").asText()).isEqualTo("/health/live");
         assertThat(body.get("links").get("readiness").asText()).isEqualTo("/health/ready");
         assertThat(body.get("links").get("metrics").asText()).isEqualTo("/metrics");
+        assertThat(body.get("links").get("openapi").asText()).isEqualTo("/openapi.json");
         // Every link answers (readiness with 200 or 503, whatever the checks say now), none is a 404.
         for (var link : body.get("links")) assertThat(get(link.asText()).statusCode()).as(link.asText()).isIn(200, 503);
+    }
+
+    @Test
+    void theContractIsServedAsCacheableJson() throws Exception {
+        HttpResponse<String> doc = get("/openapi.json");
+        assertThat(doc.statusCode()).isEqualTo(200);
+        assertThat(doc.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        assertThat(doc.headers().firstValue("Cache-Control")).hasValue("public, max-age=300");
+        var body = Json.mapper().readTree(doc.body());
+        assertThat(body.get("openapi").asText()).startsWith("3.1");
+        assertThat(body.get("paths").has("/v1/brand-kits")).isTrue();
+        // Revalidation with the ETag costs no body.
+        String etag = doc.headers().firstValue("ETag").orElseThrow();
+        HttpResponse<String> again = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/openapi.json")).header("If-None-Match", etag).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(again.statusCode()).isEqualTo(304);
     }
 
     @Test
