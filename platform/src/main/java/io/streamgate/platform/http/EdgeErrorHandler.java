@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
@@ -28,6 +29,10 @@ final class EdgeErrorHandler extends ErrorHandler {
         decorate(headers, requestId);
         // The edge's own 503 (admission) is always a moment's overload: say when to come back.
         if (code == 503) headers.put(HttpHeader.RETRY_AFTER, PriorityAdmission.RETRY_AFTER_SECONDS);
+        // Jetty closes the connection after a request it could not read (a URI it refuses, a
+        // body that broke off), but decides so after this response is written: without the
+        // header a keep-alive client sends its next request into a closed socket.
+        if (code != 503) headers.put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
         response.write(true, ByteBuffer.wrap(body(code, requestId)), callback);
     }
 

@@ -168,6 +168,16 @@ class BadInputTest {
         }
     }
 
+    @Test
+    void aConnectionTheEdgeClosesAfterARefusedRequestSaysSo() throws Exception {
+        // A keep-alive request Jetty refuses before Javalin: the edge closes the connection after
+        // answering, so the answer must say "Connection: close", or the client's pool sends the
+        // next request into the closed socket.
+        String answer = raw("GET /t/items/a%00b HTTP/1.1\r\nHost: localhost\r\n\r\n", false);
+        assertThat(answer).startsWith("HTTP/1.1 4");
+        assertThat(answer.toLowerCase(java.util.Locale.ROOT)).contains("\r\nconnection: close\r\n");
+    }
+
     // ---- bodies that do not arrive ----
 
     @Test
