@@ -31,14 +31,10 @@ public final class RefreshTokenProcessor {
     private RefreshTokenProcessor() {}
 
     public static StreamsComponent component(Platform platform) {
-        TokenRules rules = TokenRules.from(platform.env());
-        String guarantee = platform.env().string("AUTH_PROCESSING_GUARANTEE", StreamsConfig.AT_LEAST_ONCE);
-        if (!guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2) && !guarantee.equals(StreamsConfig.AT_LEAST_ONCE)) {
-            platform.env().problem("AUTH_PROCESSING_GUARANTEE must be exactly_once_v2 or at_least_once, got '" + guarantee + "'");
-        }
-        Properties overrides = latencyOverrides(guarantee);
+        AuthProcessorSettings settings = AuthProcessorSettings.from(platform.env());
+        Properties overrides = latencyOverrides(settings.guarantee());
         return new StreamsComponent(platform, RefreshTokenTopology.APPLICATION_ID,
-                RefreshTokenTopology.build(new StreamsBuilder(), rules, platform.clock(), platform.metrics()),
+                RefreshTokenTopology.build(new StreamsBuilder(), settings.rules(), platform.clock(), platform.metrics()),
                 overrides);
     }
 
