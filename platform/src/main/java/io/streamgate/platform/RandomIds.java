@@ -8,8 +8,9 @@ import java.util.UUID;
  * Random (version 4) UUIDs for request and delivery ids, from a {@link SecureRandom} per
  * thread. {@link UUID#randomUUID()} draws from one process-wide generator behind one lock (on
  * Linux reading {@code /dev/urandom} under it), and with every request thread taking an id or
- * two per request that lock was among the most contended in an ingest profile. The ids stay
- * as unpredictable as before; only the lock goes.
+ * two per request that lock was among the most contended in an ingest profile (BENCHMARKS.md,
+ * ## Webhooks, the {@code RandomIds} step). The ids stay as unpredictable as before; only the
+ * lock goes.
  */
 public final class RandomIds {
     private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(SecureRandom::new);

@@ -3,6 +3,7 @@ package io.streamgate.api.coach;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.streamgate.api.resources.AssetRequests;
 import io.streamgate.platform.Component;
 import io.streamgate.platform.Platform;
 import io.streamgate.platform.RefusedUntil;
@@ -50,8 +51,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class CoachApi implements Component {
     private static final Logger log = LoggerFactory.getLogger(CoachApi.class);
-    private static final Set<String> ASSET_TYPES = Set.of("thumbnail", "overlay", "emote", "banner");
-    private static final int MAX_PROMPT = 4000;
 
     private final Platform platform;
     private final CoachSettings settings;
@@ -141,8 +140,8 @@ public final class CoachApi implements Component {
         String prompt = body.prompt() == null ? null : body.prompt().strip();
         new FieldErrors()
                 .check(prompt != null && !prompt.isEmpty(), "prompt", "is required")
-                .check(prompt == null || prompt.length() <= MAX_PROMPT, "prompt", "must be at most " + MAX_PROMPT + " characters")
-                .check(body.assetType() != null && ASSET_TYPES.contains(body.assetType()), "asset_type", "must be one of thumbnail, overlay, emote, banner")
+                .check(prompt == null || prompt.length() <= AssetRequests.MAX_PROMPT, "prompt", "must be at most " + AssetRequests.MAX_PROMPT + " characters")
+                .check(body.assetType() != null && AssetRequests.ASSET_TYPES.contains(body.assetType()), "asset_type", "must be one of " + AssetRequests.ASSET_TYPES_LISTED)
                 .throwIfAny();
         BrandKitSnapshot kit = null;
         if (body.brandKitId() != null) {

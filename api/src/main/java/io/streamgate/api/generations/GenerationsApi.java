@@ -3,6 +3,7 @@ package io.streamgate.api.generations;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.streamgate.api.resources.AssetRequests;
 import io.streamgate.api.resources.Cursor;
 import io.streamgate.api.resources.Page;
 import io.streamgate.api.resources.Params;
@@ -25,7 +26,6 @@ import java.util.UUID;
  * and writes the asset through {@link GenerationResults}); GET lists or reads them.
  */
 public final class GenerationsApi implements Component {
-    static final int MAX_PROMPT = 4000;
     private static final Set<String> FIELDS = Set.of("prompt", "asset_type", "brand_kit_id");
 
     private final Platform platform;
@@ -83,11 +83,11 @@ public final class GenerationsApi implements Component {
             if (!FIELDS.contains(field)) errors.add(field, "is not a generation field");
         }
         JsonNode prompt = body.get("prompt");
-        boolean promptOk = prompt != null && prompt.isTextual() && !prompt.asText().isBlank() && prompt.asText().strip().length() <= MAX_PROMPT;
-        errors.check(promptOk, "prompt", "is required: a non-blank string of at most " + MAX_PROMPT + " characters");
+        boolean promptOk = prompt != null && prompt.isTextual() && !prompt.asText().isBlank() && prompt.asText().strip().length() <= AssetRequests.MAX_PROMPT;
+        errors.check(promptOk, "prompt", "is required: a non-blank string of at most " + AssetRequests.MAX_PROMPT + " characters");
         JsonNode type = body.get("asset_type");
-        errors.check(type != null && type.isTextual() && Params.ASSET_TYPES.contains(type.asText()), "asset_type",
-                "is required: one of thumbnail, overlay, emote, banner");
+        errors.check(type != null && type.isTextual() && AssetRequests.ASSET_TYPES.contains(type.asText()), "asset_type",
+                "is required: one of " + AssetRequests.ASSET_TYPES_LISTED);
         UUID brandKit = null;
         JsonNode kit = body.get("brand_kit_id");
         if (kit != null && !kit.isNull()) {

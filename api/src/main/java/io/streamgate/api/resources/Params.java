@@ -3,14 +3,12 @@ package io.streamgate.api.resources;
 import io.javalin.http.Context;
 import io.streamgate.platform.http.FieldErrors;
 import io.streamgate.platform.http.ProblemException;
-import java.util.Set;
 import java.util.UUID;
 
 /** Query and path parameters shared by the resources endpoints. */
 public final class Params {
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 200;
-    public static final Set<String> ASSET_TYPES = Set.of("thumbnail", "overlay", "emote", "banner");
 
     private Params() {}
 
@@ -61,7 +59,7 @@ public final class Params {
     public static String optionalAssetType(Context ctx, String name, FieldErrors errors) {
         String raw = ctx.queryParam(name);
         if (raw == null || raw.isEmpty()) return null;
-        if (!ASSET_TYPES.contains(raw)) errors.add(name, "must be one of thumbnail, overlay, emote, banner");
+        if (!AssetRequests.ASSET_TYPES.contains(raw)) errors.add(name, "must be one of " + AssetRequests.ASSET_TYPES_LISTED);
         return raw;
     }
 }

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.streamgate.platform.Component;
 import io.streamgate.platform.Platform;
 import io.streamgate.platform.auth.AccessTokens;
+import io.streamgate.platform.auth.RefreshLifetimes;
 import io.streamgate.platform.http.ClientAddress;
 import io.streamgate.platform.http.ProblemException;
 import io.streamgate.schemas.auth.AuthTopics;
@@ -43,8 +44,9 @@ public final class SessionsEndpoints implements Component {
     public SessionsEndpoints(Platform platform) {
         this.platform = platform;
         // The same settings the processor judges by, so the list never shows a session it would refuse.
-        this.familyLifetime = platform.env().duration("REFRESH_FAMILY_LIFETIME", Duration.ofDays(30), false);
-        this.idleTimeout = platform.env().duration("REFRESH_IDLE_TIMEOUT", Duration.ofDays(7), false);
+        RefreshLifetimes lifetimes = RefreshLifetimes.from(platform.env());
+        this.familyLifetime = lifetimes.familyLifetime();
+        this.idleTimeout = lifetimes.idleTimeout();
         Map<String, Object> props = platform.kafka().producer("sessions-api");
         props.put("linger.ms", 0);
         this.producer = new KafkaProducer<>(props);

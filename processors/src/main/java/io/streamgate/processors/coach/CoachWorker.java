@@ -83,7 +83,7 @@ public final class CoachWorker implements Component {
 
     /** The worker as configured by the environment (offline model unless COACH_LLM_URL is set). */
     public static CoachWorker fromEnv(Platform platform) {
-        CoachSettings settings = CoachSettings.from(platform.env());
+        CoachWorkerSettings settings = CoachWorkerSettings.from(platform.env());
         return new CoachWorker(platform, settings.model(), settings.workerThreads());
     }
 

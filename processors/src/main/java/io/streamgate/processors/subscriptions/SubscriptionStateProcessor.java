@@ -20,11 +20,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class SubscriptionStateProcessor implements Processor<String, SubscriptionEvent, String, Routed> {
     static final String STORE = "subscription-state";
 
+    private final String source;
     private final Duration renewalGrace;
     private ProcessorContext<String, Routed> context;
     private KeyValueStore<String, SubscriptionState> store;
 
-    SubscriptionStateProcessor(Duration renewalGrace) {
+    SubscriptionStateProcessor(String source, Duration renewalGrace) {
+        this.source = source;
         this.renewalGrace = renewalGrace;
     }
 
@@ -52,8 +54,8 @@ final class SubscriptionStateProcessor implements Processor<String, Subscription
         context.forward(record.withValue(out));
     }
 
-    private static WebhookDelivery audit(SubscriptionEvent e, String outcome, String reason, Instant now) {
-        return new WebhookDelivery(e.deliveryId(), e.eventId(), "stripe", e.eventType(), outcome, reason, e.subscriptionId(),
+    private WebhookDelivery audit(SubscriptionEvent e, String outcome, String reason, Instant now) {
+        return new WebhookDelivery(e.deliveryId(), e.eventId(), source, e.eventType(), outcome, reason, e.subscriptionId(),
                 e.created(), e.receivedAt(), now);
     }
 }

@@ -13,7 +13,8 @@ import org.apache.kafka.streams.state.Stores;
  * The subscription part of the webhook topology: subscription events keyed by subscription id
  * → ordering grace buffer → state machine → what became of each (the applied state, one audit
  * outcome, or a dead letter). It runs in the task that reads the events, so the stores are
- * partitioned like the events' topic.
+ * partitioned like the events' topic. The events come from one webhook {@code source}, which
+ * their audit records name.
  */
 public final class SubscriptionTopology {
     /** The dead letters' {@code stage} for events the state machine cannot apply. */
@@ -21,13 +22,13 @@ public final class SubscriptionTopology {
     private SubscriptionTopology() {}
 
     public static KStream<String, Routed> orderAndApply(StreamsBuilder builder, KStream<String, SubscriptionEvent> events,
-                                                        Duration orderingGrace, Duration renewalGrace) {
+                                                        String source, Duration orderingGrace, Duration renewalGrace) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OrderingBuffer.STORE), Serdes.Bytes(), OrderingBuffer.SERDE));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OrderingBuffer.DUE_INDEX), Serdes.Bytes(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SubscriptionStateProcessor.STORE),
                 Serdes.String(), JsonSerde.of(SubscriptionState.class)));
         return events
                 .process(() -> new OrderingBuffer(orderingGrace), OrderingBuffer.STORE, OrderingBuffer.DUE_INDEX)
-                .process(() -> new SubscriptionStateProcessor(renewalGrace), SubscriptionStateProcessor.STORE);
+                .process(() -> new SubscriptionStateProcessor(source, renewalGrace), SubscriptionStateProcessor.STORE);
     }
 }

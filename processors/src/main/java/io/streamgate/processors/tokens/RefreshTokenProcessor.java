@@ -12,12 +12,11 @@ import org.apache.kafka.streams.StreamsConfig;
  * Runs {@link RefreshTokenTopology} as the {@code streamgate-auth} Streams application.
  *
  * <p>Processing guarantee: at-least-once, made effectively exactly-once by the store's request-id
- * idempotency ({@link RefreshTokenTopology#REQUESTS_STORE}), chosen by measurement (BENCHMARKS.md, ## Auth): in the
- * same run at 100 refreshes/s, exactly_once_v2 with every latency knob of KAFKA-NOTES.md (linger 0,
- * commit every 10 ms, poll 5 ms, no cache) gave p50 59 ms / p99 282 ms, at-least-once 9 ms / 39 ms,
- * and 32 % more sustained refreshes/s. /auth/refresh waits for the verdict, and under EOS a
- * read_committed edge sees it only after the transaction commits, so EOS puts its commit latency
- * on every refresh.
+ * idempotency ({@link RefreshTokenTopology#REQUESTS_STORE}), chosen by measurement: exactly_once_v2,
+ * even with every knob of {@link #latencyOverrides}, was several times slower at the median and
+ * p99 and sustained fewer refreshes/s (the figures: BENCHMARKS.md, ## Auth, "Guarantee choice").
+ * /auth/refresh waits for the verdict, and under EOS a read_committed edge sees it only after the
+ * transaction commits, so EOS puts its commit latency on every refresh.
  *
  * <p>Why at-least-once stays correct: every decision is a pure function of (store, event), times
  * come from the event, and the successor is derived from the request, not random. After a crash,
@@ -32,18 +31,14 @@ public final class RefreshTokenProcessor {
     private RefreshTokenProcessor() {}
 
     public static StreamsComponent component(Platform platform) {
-        TokenRules rules = TokenRules.from(platform.env());
-        String guarantee = platform.env().string("AUTH_PROCESSING_GUARANTEE", StreamsConfig.AT_LEAST_ONCE);
-        if (!guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2) && !guarantee.equals(StreamsConfig.AT_LEAST_ONCE)) {
-            platform.env().problem("AUTH_PROCESSING_GUARANTEE must be exactly_once_v2 or at_least_once, got '" + guarantee + "'");
-        }
-        Properties overrides = latencyOverrides(guarantee);
+        AuthProcessorSettings settings = AuthProcessorSettings.from(platform.env());
+        Properties overrides = latencyOverrides(settings.guarantee());
         return new StreamsComponent(platform, RefreshTokenTopology.APPLICATION_ID,
-                RefreshTokenTopology.build(new StreamsBuilder(), rules, platform.clock(), platform.metrics()),
+                RefreshTokenTopology.build(new StreamsBuilder(), settings.rules(), platform.clock(), platform.metrics()),
                 overrides);
     }
 
-    /** The request/reply latency knobs measured in docs/architecture.md. */
+    /** The request/reply latency knobs, as measured in BENCHMARKS.md, ## Auth. */
     public static Properties latencyOverrides(String guarantee) {
         Properties p = new Properties();
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);

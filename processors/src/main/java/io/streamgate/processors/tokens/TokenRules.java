@@ -1,5 +1,6 @@
 package io.streamgate.processors.tokens;
 
+import io.streamgate.platform.auth.RefreshLifetimes;
 import io.streamgate.platform.config.Env;
 import java.time.Duration;
 
@@ -11,9 +12,11 @@ import java.time.Duration;
  *     strict: any second presentation is a reuse
  * @param familyLifetime absolute: a family older than this cannot be refreshed, whatever its use
  * @param idleTimeout a family not refreshed for this long cannot be refreshed
+ *     (both read by {@link RefreshLifetimes}, which the sessions API shares)
  */
 public record TokenRules(Duration reuseLeeway, Duration familyLifetime, Duration idleTimeout) {
-    public static final TokenRules DEFAULTS = new TokenRules(Duration.ofSeconds(10), Duration.ofDays(30), Duration.ofDays(7));
+    public static final TokenRules DEFAULTS = new TokenRules(Duration.ofSeconds(10),
+            RefreshLifetimes.DEFAULTS.familyLifetime(), RefreshLifetimes.DEFAULTS.idleTimeout());
 
     public static TokenRules from(Env env) {
         Duration leeway = env.duration("REFRESH_REUSE_LEEWAY", DEFAULTS.reuseLeeway(), true);
@@ -21,8 +24,7 @@ public record TokenRules(Duration reuseLeeway, Duration familyLifetime, Duration
             env.problem("REFRESH_REUSE_LEEWAY must be at most 60s (it widens the window in which a stolen token works), got "
                     + leeway.toSeconds() + "s");
         }
-        return new TokenRules(leeway,
-                env.duration("REFRESH_FAMILY_LIFETIME", DEFAULTS.familyLifetime(), false),
-                env.duration("REFRESH_IDLE_TIMEOUT", DEFAULTS.idleTimeout(), false));
+        RefreshLifetimes lifetimes = RefreshLifetimes.from(env);
+        return new TokenRules(leeway, lifetimes.familyLifetime(), lifetimes.idleTimeout());
     }
 }

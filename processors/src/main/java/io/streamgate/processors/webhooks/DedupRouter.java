@@ -92,7 +92,7 @@ final class DedupRouter implements Processor<String, ReceivedWebhook, String, Ro
             return;
         }
         seen.put(id, at);
-        if (!"stripe".equals(w.source())) {
+        if (!StripeEvents.SOURCE.equals(w.source())) {
             context.forward(record.withValue(new Routed(audit(w, WebhookDelivery.IGNORED, "no processor for source " + w.source(), null, null, now), null, null, null)));
             return;
         }

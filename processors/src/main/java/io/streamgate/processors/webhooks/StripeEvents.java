@@ -18,6 +18,9 @@ import java.util.UUID;
  * objects.
  */
 public final class StripeEvents {
+    /** The {@code source} of Stripe deliveries, as ingest names them. */
+    public static final String SOURCE = "stripe";
+
     private StripeEvents() {}
 
     /** The event cannot be processed; the reason goes to the dead-letter topic. */

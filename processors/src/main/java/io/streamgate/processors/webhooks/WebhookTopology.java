@@ -62,7 +62,7 @@ public final class WebhookTopology {
                 .filter((k, r) -> r.subscriptionEvent() != null)
                 .mapValues(Routed::subscriptionEvent)
                 .merge(builder.stream(retired.name(), Consumed.with(retired.keySerde(), retired.valueSerde()).withName("retired-subscription-events")));
-        KStream<String, Routed> decided = SubscriptionTopology.orderAndApply(builder, events, config.orderingGrace(), config.renewalGrace());
+        KStream<String, Routed> decided = SubscriptionTopology.orderAndApply(builder, events, StripeEvents.SOURCE, config.orderingGrace(), config.renewalGrace());
         decided.filter((k, r) -> r.state() != null)
                 .mapValues(Routed::state)
                 .to(states.name(), Produced.with(states.keySerde(), states.valueSerde()));

@@ -181,6 +181,7 @@ class SubscriptionTopologyTest {
         assertThat(audit.readValuesToList()).singleElement().satisfies(a -> {
             assertThat(a.outcome()).isEqualTo(WebhookDelivery.STALE);
             assertThat(a.eventId()).isEqualTo("evt_old");
+            assertThat(a.source()).as("the source the topology was built for").isEqualTo("stripe");
         });
         assertThat(stored().status()).isEqualTo("canceled");
         assertThat(stored().lastEventId()).isEqualTo("evt_new");

@@ -78,7 +78,7 @@ final class PreviousRelease implements AutoCloseable {
         var events = WebhookTopics.LEGACY_SUBSCRIPTION_EVENTS;
         var states = WebhookTopics.SUBSCRIPTION_STATE;
         KStream<String, SubscriptionEvent> in = builder.stream(events.name(), Consumed.with(events.keySerde(), events.valueSerde()));
-        KStream<String, Routed> decided = SubscriptionTopology.orderAndApply(builder, in, config.orderingGrace(), config.renewalGrace());
+        KStream<String, Routed> decided = SubscriptionTopology.orderAndApply(builder, in, StripeEvents.SOURCE, config.orderingGrace(), config.renewalGrace());
         decided.filter((k, r) -> r.state() != null).mapValues(Routed::state).to(states.name(), Produced.with(states.keySerde(), states.valueSerde()));
         decided.filter((k, r) -> r.audit() != null)
                 .map((k, r) -> KeyValue.pair(r.audit().eventId(), r.audit()))

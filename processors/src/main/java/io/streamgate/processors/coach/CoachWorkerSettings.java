@@ -11,9 +11,9 @@ import java.util.Locale;
  * The coach worker's configuration: the offline model (default) or an OpenAI-compatible
  * endpoint when {@code COACH_LLM_URL} is set.
  */
-public record CoachSettings(CoachModel model, int workerThreads) {
+public record CoachWorkerSettings(CoachModel model, int workerThreads) {
 
-    public static CoachSettings from(Env env) {
+    public static CoachWorkerSettings from(Env env) {
         Duration tokenDelay = env.duration("COACH_TOKEN_DELAY", Duration.ofMillis(15), true);
         int threads = env.integer("COACH_WORKER_THREADS", 16, 1, 1024);
         int maxTokens = env.integer("COACH_LLM_MAX_TOKENS", CoachModel.DEFAULT_MAX_TOKENS, 1, 1_000_000);
@@ -27,7 +27,7 @@ public record CoachSettings(CoachModel model, int workerThreads) {
         } else {
             model = new OfflineCoachModel(tokenDelay, maxTokens);
         }
-        return new CoachSettings(model, threads);
+        return new CoachWorkerSettings(model, threads);
     }
 
     /**

@@ -10,18 +10,18 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The worker's settings as the launcher reads them: problems recorded in Env, reported together. */
-class CoachSettingsTest {
+class CoachWorkerSettingsTest {
 
     static List<String> problems(Map<String, String> values) {
         Env env = new Env(values);
-        CoachSettings.from(env);
+        CoachWorkerSettings.from(env);
         return env.problems();
     }
 
     @Test
     void plainHttpToAnotherHostIsAConfigurationErrorReportedWithTheOtherProblems() {
         Env env = new Env(Map.of("COACH_LLM_URL", "http://user:hunter2@llm.example.com/v1/chat/completions", "COACH_LLM_MAX_TOKENS", "0"));
-        CoachSettings.from(env);
+        CoachWorkerSettings.from(env);
         ConfigException e = catchThrowableOfType(ConfigException.class, env::validate);
         assertThat(e.problems()).containsExactlyInAnyOrder(
                 "COACH_LLM_URL must use https unless its host is a loopback address (127.0.0.0/8, ::1, localhost); got http to llm.example.com",
