@@ -12,7 +12,7 @@ import java.util.TreeMap;
  * they stand for ({@code --port} over {@code HTTP_PORT}, {@code --data-dir} over
  * {@code STREAMGATE_DATA_DIR}).
  */
-public record LaunchOptions(Role role, boolean help, boolean version, Map<String, String> envOverrides, boolean fresh, boolean tls) {
+public record LaunchOptions(Role role, boolean help, boolean version, boolean migrate, Map<String, String> envOverrides, boolean fresh, boolean tls) {
 
     public enum Role {
         DEV, ALL, INGEST, PROCESSORS, API;
@@ -40,6 +40,11 @@ public record LaunchOptions(Role role, boolean help, boolean version, Map<String
               processors   the Kafka Streams processors and sinks only
               api          the read API and coach streams only
 
+            Commands:
+              migrate      apply the database migrations as the DATABASE_URL owner (creating or fixing
+                           the login roles from DATABASE_APP_PASSWORD and DATABASE_WORKER_PASSWORD) and
+                           exit: 0 migrated, 78 a configuration problem or no database, 1 a failed migration
+
             Flags:
               --port N          HTTP port (default 8080; env HTTP_PORT)
               --data-dir DIR    local state: broker data, Streams stores, dev secrets (default ./.streamgate)
@@ -56,6 +61,7 @@ public record LaunchOptions(Role role, boolean help, boolean version, Map<String
         Role role = null;
         boolean help = false;
         boolean version = false;
+        boolean migrate = false;
         boolean fresh = false;
         boolean tls = false;
         Map<String, String> overrides = new TreeMap<>();
@@ -65,6 +71,7 @@ public record LaunchOptions(Role role, boolean help, boolean version, Map<String
             switch (arg) {
                 case "-h", "--help", "help" -> help = true;
                 case "-V", "--version", "version" -> version = true;
+                case "migrate" -> migrate = true;
                 case "--fresh" -> fresh = true;
                 case "--tls" -> tls = true;
                 case "--port", "--data-dir", "--kafka-port" -> {
@@ -94,11 +101,13 @@ public record LaunchOptions(Role role, boolean help, boolean version, Map<String
             }
         }
         if (!problems.isEmpty()) throw new UsageException(String.join("\n", problems));
-        if (role == null && !help && !version) throw new UsageException("no role given");
+        if (migrate && role != null) throw new UsageException("migrate takes no role");
+        if (migrate && (fresh || tls)) throw new UsageException("--fresh and --tls are for dev only");
+        if (role == null && !help && !version && !migrate) throw new UsageException("no role given");
         if (role != null && role != Role.DEV && (fresh || tls)) {
             throw new UsageException("--fresh and --tls are for dev only");
         }
-        return new LaunchOptions(role, help, version, overrides, fresh, tls);
+        return new LaunchOptions(role, help, version, migrate, overrides, fresh, tls);
     }
 
     public Path dataDir(Map<String, String> env) {

@@ -30,6 +30,10 @@ public final class Main {
             System.out.println("streamgate " + Version.current());
             return;
         }
+        if (options.migrate()) {
+            System.exit(migrate(options));
+            return;
+        }
         // One hook for every way out (SIGTERM, Ctrl-C, a failed start's exit): stop the role, then
         // logging, which drains the asynchronous log appender so the last lines are not lost.
         AtomicReference<Streamgate> started = new AtomicReference<>();
@@ -54,6 +58,24 @@ public final class Main {
         started.set(running);
         System.out.println(running.banner());
         stopped.await();
+    }
+
+    /** {@code ./streamgate migrate}: a deploy step that migrates and exits, never serving. */
+    private static int migrate(LaunchOptions options) {
+        try {
+            String version = Streamgate.migrate(options, System.getenv());
+            System.out.println("streamgate: database migrated, schema version " + version);
+            return 0;
+        } catch (ConfigException | DatabaseUnavailableException e) {
+            System.err.println("streamgate: " + e.getMessage());
+            return 78; // EX_CONFIG
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(Main.class).error("migration failed", e);
+            System.err.println("streamgate: migration failed: " + e.getMessage());
+            return 1;
+        } finally {
+            stopLogging();
+        }
     }
 
     private static void stopLogging() {

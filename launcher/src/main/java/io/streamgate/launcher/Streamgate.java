@@ -76,6 +76,20 @@ public final class Streamgate implements AutoCloseable {
         }
     }
 
+    /**
+     * Applies the migrations and returns the schema version, with the database settings a role
+     * would read: the owner in {@code DATABASE_URL} and the login roles' passwords. Needs no
+     * Kafka and no other secret, so it can run as a step of its own before any role rolls.
+     */
+    static String migrate(LaunchOptions options, Map<String, String> environment) {
+        Map<String, String> values = new HashMap<>(environment);
+        values.putAll(options.envOverrides());
+        Env env = new Env(values);
+        DatabaseConfig config = DatabaseConfig.from(env, Secrets.fromEnv(env));
+        env.validate();
+        return Database.migrate(config);
+    }
+
     private void boot(Map<String, String> environment) {
         long t0 = System.nanoTime();
         Map<String, String> values = new HashMap<>(environment);

@@ -95,6 +95,60 @@ class MainProcessTest {
      * request still gets that request's access-log line out: the shutdown hook stops logging
      * last, which drains the queue.
      */
+    /** The owner's URL of {@code database} as an operator writes it in DATABASE_URL. */
+    static String ownerUrl(TestDatabase database) {
+        var url = database.url();
+        String password = url.password() == null ? "" : ":" + java.net.URLEncoder.encode(url.password(), StandardCharsets.UTF_8);
+        return "postgres://" + url.user() + password + "@" + url.host() + ":" + url.port() + "/" + url.database();
+    }
+
+    @Test
+    void migrateIsADeployStepThatMigratesAndExitsAndSaysWhatIsMissing() throws Exception {
+        try (TestDatabase database = TestDatabase.create("migrate")) {
+            // Login roles are server-wide: names of this test's own, dropped at the end.
+            String suffix = UUID.randomUUID().toString().substring(0, 8);
+            Map<String, String> env = Map.of("DATABASE_URL", ownerUrl(database),
+                    "DATABASE_APP_USER", "mig_app_" + suffix, "DATABASE_APP_PASSWORD", "app-" + UUID.randomUUID() + UUID.randomUUID(),
+                    "DATABASE_WORKER_USER", "mig_worker_" + suffix, "DATABASE_WORKER_PASSWORD", "worker-" + UUID.randomUUID() + UUID.randomUUID());
+            try {
+                Run first = run(env, "migrate");
+                assertThat(first.exit()).as(first.err()).isZero();
+                assertThat(first.out()).containsPattern("streamgate: database migrated, schema version \\d+");
+                try (var c = io.streamgate.platform.db.Database.ownerDataSource(database.url()).getConnection();
+                     var rs = c.createStatement().executeQuery("select count(*) filter (where not success), count(*) from flyway_schema_history")) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).as("failed migrations").isZero();
+                    assertThat(rs.getLong(2)).as("applied migrations").isPositive();
+                }
+                // Idempotent, as a step run on every deploy must be.
+                Run again = run(env, "migrate");
+                assertThat(again.exit()).as(again.err()).isZero();
+                assertThat(again.out()).isEqualTo(first.out());
+
+                // No Kafka, no other secret needed; a missing role password is one config line, exit 78.
+                Map<String, String> missing = new java.util.HashMap<>(env);
+                missing.remove("DATABASE_WORKER_PASSWORD");
+                Run refused = run(missing, "migrate");
+                assertThat(refused.exit()).isEqualTo(78);
+                assertThat(refused.err()).contains("DATABASE_WORKER_PASSWORD is required").doesNotContain("Exception");
+            } finally {
+                try (var c = io.streamgate.platform.db.Database.ownerDataSource(TestDatabase.serverUrl()).getConnection();
+                     var s = c.createStatement()) {
+                    s.execute("drop database if exists " + database.url().database() + " with (force)");
+                    s.execute("drop role if exists mig_app_" + suffix);
+                    s.execute("drop role if exists mig_worker_" + suffix);
+                }
+            }
+        }
+    }
+
+    @Test
+    void migrateWithARoleIsAUsageError() throws Exception {
+        Run run = run(Map.of(), "migrate", "api");
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("migrate takes no role");
+    }
+
     @Test
     void sigtermDrainsTheLogQueueAndACleanStartAndStopLogNoWarning() throws Exception {
         // Under the build directory, not the OS temp dir: Kafka Streams rightly warns about state there.

@@ -54,15 +54,28 @@ public final class Database implements AutoCloseable {
      * and opens the pools. Without migrations the owner never logs in: reachability is checked
      * as the app role, so a non-migrating instance needs no owner password at all.
      */
+    /**
+     * Creates or fixes the login roles and applies every pending migration as the owner, then
+     * lets go of the owner: what {@code ./streamgate migrate} does as a deploy step of its own,
+     * and what a start does first when {@code DATABASE_MIGRATE} is true.
+     *
+     * @return the schema version now
+     */
+    public static String migrate(DatabaseConfig config) {
+        DatabaseUrl owner = config.owner();
+        requireReachable(owner);
+        var result = Migrations.migrate(ownerDataSource(owner), config.roles());
+        String version = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
+        log.info("database {} migrated ({} migrations applied now, schema version {})", owner.display(), result.migrationsExecuted, version);
+        return version;
+    }
+
     public static Database start(DatabaseConfig config, MeterRegistry metrics) {
         DatabaseUrl owner = config.owner();
         DbRoles roles = config.roles();
         DataSource schemaReader = null;
         if (config.migrate()) {
-            requireReachable(owner);
-            var result = Migrations.migrate(ownerDataSource(owner), roles);
-            log.info("database {} migrated ({} migrations applied now, schema version {})", owner.display(),
-                    result.migrationsExecuted, result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion);
+            migrate(config);
         } else {
             DatabaseUrl asApp = new DatabaseUrl(owner.jdbcUrl(), roles.appRole(), roles.appPassword(), owner.host(), owner.port(), owner.database());
             requireReachable(asApp);
