@@ -206,7 +206,7 @@
     setState(resume ? 'reconnecting' : 'connecting', resume ? `resuming after token ${s.lastSeq}` : 'opening the stream');
     const issued = await post(`/v1/coach/sessions/${s.sessionId}/stream-tickets`);
     let url = s.streamUrl + '?';
-    if (resume && s.lastSeq > 0) url += `lastEventId=${s.lastSeq}&`;
+    if (resume && s.lastSeq > 0) url += `last_event_id=${s.lastSeq}&`;
     url += 'ticket=' + encodeURIComponent(issued.ticket);
     const source = new EventSource(url);
     s.source = source;

@@ -310,9 +310,14 @@ public final class CoachApi implements Component {
         });
     }
 
-    /** Last-Event-ID header (EventSource's reconnect) or lastEventId query (a fresh page resuming). */
+    /**
+     * Last-Event-ID header (EventSource's reconnect), else the {@code last_event_id} query (a
+     * fresh page resuming: EventSource cannot set the header on its first request). The query's
+     * first spelling, {@code lastEventId}, is still read for pages loaded before the rename.
+     */
     private static long lastEventId(Context ctx) {
         String raw = ctx.header("Last-Event-ID");
+        if (raw == null || raw.isBlank()) raw = ctx.queryParam("last_event_id");
         if (raw == null || raw.isBlank()) raw = ctx.queryParam("lastEventId");
         if (raw == null || raw.isBlank()) return 0;
         try {

@@ -116,7 +116,7 @@ class CoachPageBrowserTest {
     void aStreamDroppedAndRefusedIsResumedByTheBrowserAndTheRetryButtonWithNoDuplicatedOrMissingText() throws Exception {
         // 1. cut the first stream inside its second token batch: EventSource reconnects by itself
         //    with Last-Event-ID; 2. that reconnection is refused: the page shows the error with the
-        //    text so far; 3. its Retry button resumes with ?lastEventId= and a new ticket, and that
+        //    text so far; 3. its Retry button resumes with ?last_event_id= and a new ticket, and that
         //    stream is cut again before it ends: EventSource resumes it by itself to the end.
         proxy.plan(Fault.cutAfterTokenEvents(1), Fault.unavailable(), Fault.cutAfterTokenEvents(1));
         chromium.send("Page.navigate", Map.of("url", "http://127.0.0.1:" + proxy.port() + "/coach"));
@@ -150,12 +150,12 @@ class CoachPageBrowserTest {
         assertThat(chromium.evalString("document.body.dataset.skipped")).isEqualTo("0");
 
         // How the browser resumed: fresh; EventSource's own Last-Event-ID (refused); the page's
-        // retry with ?lastEventId= and a new ticket; EventSource's Last-Event-ID again.
+        // retry with ?last_event_id= and a new ticket; EventSource's Last-Event-ID again.
         List<String> requests = List.copyOf(proxy.eventRequests);
         assertThat(requests).hasSize(4);
         assertThat(requests.get(0)).doesNotContainIgnoringCase("Last-Event-ID");
         assertThat(requests.get(1)).containsIgnoringCase("\r\nLast-Event-ID: ");
-        assertThat(requests.get(2).lines().findFirst().orElseThrow()).contains("lastEventId=").contains("ticket=");
+        assertThat(requests.get(2).lines().findFirst().orElseThrow()).contains("last_event_id=").contains("ticket=");
         assertThat(ticket(requests.get(2))).isNotEqualTo(ticket(requests.get(0)));
         assertThat(requests.get(3)).containsIgnoringCase("\r\nLast-Event-ID: ");
         assertThat(chromium.evalString("document.body.dataset.reconnects")).isEqualTo("3");

@@ -190,7 +190,7 @@ class CoachStreamingTest {
                 // Alternate instances; resume by header or by query parameter like a fresh page would.
                 String base = attempt % 2 == 0 ? baseA : baseB;
                 boolean byQuery = random.nextBoolean();
-                String url = base + "/v1/coach/sessions/" + session + "/events" + (byQuery && lastId > 0 ? "?lastEventId=" + lastId : "");
+                String url = base + "/v1/coach/sessions/" + session + "/events" + (byQuery && lastId > 0 ? "?last_event_id=" + lastId : "");
                 Map<String, String> headers = new HashMap<>();
                 headers.put("Authorization", "Bearer " + alice);
                 if (!byQuery && lastId > 0) headers.put("Last-Event-ID", Long.toString(lastId));
@@ -245,7 +245,7 @@ class CoachStreamingTest {
         org.awaitility.Awaitility.await().untilAsserted(() ->
                 assertThat(readTree(get(baseA + "/v1/coach/sessions/" + session, alice).body()).get("status").asText()).isEqualTo("error"));
         assertThat(get(baseA + "/v1/coach/sessions/" + session + "/events?lastEventId=5", alice).statusCode())
-                .as("resuming after the terminal event: nothing more (EventSource stops on 204)").isEqualTo(204);
+                .as("resuming after the terminal event (by the query's first spelling, still read): nothing more (EventSource stops on 204)").isEqualTo(204);
     }
 
     @Test
@@ -297,7 +297,7 @@ class CoachStreamingTest {
         assertThat(post(baseA + "/v1/coach/sessions", alice, "{\"prompt\":").statusCode()).isEqualTo(400);
         assertThat(get(baseA + "/v1/coach/sessions/not-a-uuid/events", alice).statusCode()).isEqualTo(404);
         String session = create(alice, "a fox", "emote");
-        assertThat(get(baseA + "/v1/coach/sessions/" + session + "/events?lastEventId=-3", alice).statusCode()).isEqualTo(400);
+        assertThat(get(baseA + "/v1/coach/sessions/" + session + "/events?last_event_id=-3", alice).statusCode()).isEqualTo(400);
     }
 
     @Test
