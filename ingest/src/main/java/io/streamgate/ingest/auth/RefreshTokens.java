@@ -128,12 +128,10 @@ public final class RefreshTokens {
     public Optional<Parsed> parse(String token) {
         if (token == null || token.length() > MAX_LENGTH) return Optional.empty();
         String[] parts = token.split("\\.", -1);
+        String version = versionNamed(parts);
         // v1 is written without its version, so "v1." is not a second spelling of the same token
-        if (parts.length == 3 && (!SecretVersions.VERSION.matcher(parts[0]).matches() || parts[0].equals(SecretVersions.IMPLICIT))) {
-            return Optional.empty();
-        }
-        if (parts.length != 2 && parts.length != 3) return Optional.empty();
-        Keys keys = byVersion.get(parts.length == 3 ? parts[0] : SecretVersions.IMPLICIT);
+        if (version == null || (parts.length == 3 && version.equals(SecretVersions.IMPLICIT))) return Optional.empty();
+        Keys keys = byVersion.get(version);
         if (keys == null) return Optional.empty();
         byte[] prefix;
         byte[] secret;
@@ -159,10 +157,14 @@ public final class RefreshTokens {
      */
     public Optional<String> unknownVersion(String token) {
         if (token == null || token.length() > MAX_LENGTH) return Optional.empty();
-        String[] parts = token.split("\\.", -1);
-        String version = parts.length == 3 ? parts[0] : parts.length == 2 ? SecretVersions.IMPLICIT : null;
+        String version = versionNamed(token.split("\\.", -1));
         if (version == null || !SecretVersions.VERSION.matcher(version).matches() || byVersion.containsKey(version)) return Optional.empty();
         return Optional.of(version);
+    }
+
+    /** The key version a token's form names: its first of three parts, v1 for two parts, null for any other form. */
+    private static String versionNamed(String[] parts) {
+        return parts.length == 2 ? SecretVersions.IMPLICIT : parts.length == 3 ? parts[0] : null;
     }
 
     public static String hash(String token) {
