@@ -82,18 +82,22 @@ public final class Streamgate implements AutoCloseable {
      * Kafka and no other secret, so it can run as a step of its own before any role rolls.
      */
     static String migrate(LaunchOptions options, Map<String, String> environment) {
-        Map<String, String> values = new HashMap<>(environment);
-        values.putAll(options.envOverrides());
-        Env env = new Env(values);
+        Env env = new Env(settings(options, environment));
         DatabaseConfig config = DatabaseConfig.from(env, Secrets.fromEnv(env));
         env.validate();
         return Database.migrate(config);
     }
 
-    private void boot(Map<String, String> environment) {
-        long t0 = System.nanoTime();
+    /** The environment with the command line's flags over the variables they stand for. */
+    private static Map<String, String> settings(LaunchOptions options, Map<String, String> environment) {
         Map<String, String> values = new HashMap<>(environment);
         values.putAll(options.envOverrides());
+        return values;
+    }
+
+    private void boot(Map<String, String> environment) {
+        long t0 = System.nanoTime();
+        Map<String, String> values = settings(options, environment);
         Env env = new Env(values);
         Role role = options.role();
         boolean dev = role == Role.DEV;
